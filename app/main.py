@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from app import __version__
+from app.web import mount_page
 
 
 def create_app() -> FastAPI:
@@ -12,6 +13,7 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    mount_page(app)
     return app
 
 
