@@ -9,6 +9,7 @@ Pure NumPy and the standard library, usable from a notebook:
 
 from app.engine._malloc import tune_malloc
 from app.engine.activations import ACTIVATIONS, Activation
+from app.engine.datasets import DATASETS, Dataset, DatasetSpec, load_csv, load_dataset
 from app.engine.errors import EngineError
 from app.engine.gradcheck import GradCheck, gradient_check
 from app.engine.initializers import INITIALIZERS, init_params
@@ -30,11 +31,14 @@ tune_malloc()
 __all__ = [
     "ACTIVATIONS",
     "COMPATIBLE_LOSSES",
+    "DATASETS",
     "INITIALIZERS",
     "LOSSES",
     "MATCHED_PAIRS",
     "OPTIMIZERS",
     "Activation",
+    "Dataset",
+    "DatasetSpec",
     "EngineError",
     "ForwardTrace",
     "GradCheck",
@@ -51,6 +55,8 @@ __all__ = [
     "gradient_check",
     "init_params",
     "is_matched",
+    "load_csv",
+    "load_dataset",
     "make_optimizer",
     "tune_malloc",
 ]
