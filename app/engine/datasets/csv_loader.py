@@ -50,7 +50,7 @@ class _Table:
     """The parsed text: header names and (line number, cells) per data row."""
 
     def __init__(self, text: str) -> None:
-        reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+        reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")), strict=True)
         self.header: list[str] = []
         self.rows: list[tuple[int, list[str]]] = []
         # A structural error (ragged row, too many rows) stops the reading; it is raised after
