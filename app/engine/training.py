@@ -170,6 +170,9 @@ class Trainer:
 
     def _record(self, step: Step) -> dict[str, object]:
         metrics = self.evaluate()
+        with np.errstate(all="ignore"):  # norms of a diverged step are inf, not an error
+            dW_norms = [float(np.linalg.norm(s.dW)) for s in step.layers]
+            dA_norms = [float(np.linalg.norm(s.dA)) for s in step.layers]
         return {
             "iteration": self.iteration,
             "cost": step.cost,
@@ -177,6 +180,6 @@ class Trainer:
             "test_cost": metrics.test_cost,
             "train_accuracy": metrics.train_accuracy,
             "test_accuracy": metrics.test_accuracy,
-            "dW_norms": [float(np.linalg.norm(s.dW)) for s in step.layers],
-            "dA_norms": [float(np.linalg.norm(s.dA)) for s in step.layers],
+            "dW_norms": dW_norms,
+            "dA_norms": dA_norms,
         }
