@@ -28,7 +28,7 @@ class Loss:
 
     def cost(self, AL: Array, Y: Array) -> float:
         """J = (1/m) sum over the m example columns of the loss."""
-        return self.total(AL, Y) / AL.shape[1]
+        return self.total(AL, Y) / int(AL.shape[1])
 
 
 def _clip(AL: Array) -> Array:
