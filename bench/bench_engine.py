@@ -3,13 +3,16 @@
 The minimal step: forward, cost, backward with the shortcut dZ[L] = A[L] - Y, gradient
 descent update; no gradient with respect to X, nothing recorded. Both run in the same
 process in alternation, so machine noise hits both alike; we print medians and the ratio.
-Run with BPV_MALLOC_TUNING=0 to see glibc's default thresholds.
+The run then repeats itself in a child process with BPV_MALLOC_TUNING=0, so the same
+output shows what glibc's default malloc thresholds cost (page faults per step, time).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
 
@@ -73,6 +76,7 @@ def main(rounds: int = 300) -> None:
         for _ in range(20):  # warm-up
             net.train_step(X, Y, 0.01)
             minimal_step(params, X, Y, acts[-1], 0.01)
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         for _ in range(rounds):
             t0 = time.perf_counter()
             net.train_step(X, Y, 0.01)
@@ -81,9 +85,13 @@ def main(rounds: int = 300) -> None:
             t2 = time.perf_counter()
             t_net.append(t1 - t0)
             t_min.append(t2 - t1)
+        faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / (2 * rounds)
         a, b = statistics.median(t_net), statistics.median(t_min)
-        print(f"  {title:32s} train_step {a * 1e3:8.3f} ms   minimal {b * 1e3:8.3f} ms   "
-              f"ratio {a / b:5.2f}  (target <= 1.2)")  # fmt: skip
+        print(f"  {title:32s} train_step {a * 1e3:7.3f} ms   minimal {b * 1e3:7.3f} ms   "
+              f"ratio {a / b:5.2f} (target <= 1.2)   {faults:6.1f} page faults/step")  # fmt: skip
+    if tuned:
+        env = dict(os.environ, BPV_MALLOC_TUNING="0")
+        subprocess.run([sys.executable, __file__, str(rounds)], env=env, check=True)
 
 
 if __name__ == "__main__":
