@@ -138,3 +138,27 @@ test("walkthrough: one stop per backward block with live numbers, then the answe
   const bare = walkthroughSteps(config, null);
   assert.match(bare[1].lines[0], /dA\[3\] \(1×m\) from the loss; ‖dA\[3\]‖ = –/);
 });
+
+test("notation parts put layer indices in superscripts", async () => {
+  const { notationParts } = await import("../views/math.js");
+  assert.deepEqual(notationParts("dA[1] = W[2]ᵀ dZ[2]!"), [
+    { base: "dA", sup: "[1]" }, { text: " = " }, { base: "W", sup: "[2]T" }, { text: " " }, { base: "dZ", sup: "[2]" }, { text: "!" },
+  ]);
+  assert.deepEqual(notationParts("no symbols"), [{ text: "no symbols" }]);
+});
+
+test("explicit dZ from the cache matches hand-computed values", async () => {
+  const { explicitDZ, maxAbsDiff, subtract } = await import("../views/math.js");
+  // sigmoid + BCE: dA = -(y/a - (1-y)/(1-a)); dZ = dA a(1-a) = a - y.
+  const A = [[0.2, 0.9]], Y = [[0, 1]];
+  const dA = [[-(0 / 0.2 - 1 / 0.8), -(1 / 0.9 - 0 / 0.1)]];
+  assert.ok(maxAbsDiff(explicitDZ("sigmoid", dA, [[0, 0]], A), subtract(A, Y)) < 1e-15);
+  assert.deepEqual(explicitDZ("relu", [[2, 3]], [[-1, 1]], [[0, 1]]), [[0, 3]]);
+  assert.deepEqual(explicitDZ("leaky_relu", [[2, 3]], [[-1, 1]], [[-0.01, 1]]), [[0.02, 3]]);
+  assert.deepEqual(explicitDZ("tanh", [[2]], [[0]], [[0.5]]), [[1.5]]);
+  // softmax + CCE: dA = -y/a; dZ = a - y (column sums of a and y are 1).
+  const As = [[0.7], [0.2], [0.1]], Ys = [[0], [1], [0]];
+  const dAs = [[-0], [-1 / 0.2], [-0]];
+  assert.ok(maxAbsDiff(explicitDZ("softmax", dAs, As, As), subtract(As, Ys)) < 1e-15);
+  assert.throws(() => explicitDZ("swish", [[1]], [[1]], [[1]]), /unknown activation swish/);
+});

@@ -353,3 +353,35 @@ export function walkthroughSteps(config, frame = null) {
   });
   return steps;
 }
+
+/** Split course notation into parts for rendering: "dA[2] = Wᵀ" -> [{base:"dA", sup:"[2]"}, {text:" = Wᵀ"}]. */
+export function notationParts(str) {
+  const parts = [];
+  const re = /([A-Za-z]+)\[([^\]]+)\](ᵀ)?/g;
+  let last = 0;
+  for (let mt; (mt = re.exec(str));) {
+    if (mt.index > last) parts.push({ text: str.slice(last, mt.index) });
+    parts.push({ base: mt[1], sup: `[${mt[2]}]${mt[3] ? "T" : ""}` });
+    last = re.lastIndex;
+  }
+  if (last < str.length) parts.push({ text: str.slice(last) });
+  return parts;
+}
+
+/** dZ = dA ∗ g′(Z) computed from the cached window (softmax: its Jacobian-vector product per column). */
+export function explicitDZ(activation, dA, Z, A) {
+  const per = {
+    relu: (d, z) => (z > 0 ? d : 0),
+    leaky_relu: (d, z) => (z > 0 ? d : 0.01 * d),
+    tanh: (d, z, a) => d * (1 - a * a),
+    sigmoid: (d, z, a) => d * a * (1 - a),
+    linear: (d) => d,
+  }[activation];
+  if (per) return dA.map((row, i) => row.map((d, j) => per(d, Z[i][j], A[i][j])));
+  if (activation === "softmax") {
+    const cols = shapeOf(A)[1];
+    const dot = Array.from({ length: cols }, (_, j) => A.reduce((s, row, i) => s + row[j] * dA[i][j], 0));
+    return A.map((row, i) => row.map((a, j) => a * (dA[i][j] - dot[j])));
+  }
+  throw new RangeError(`unknown activation ${activation}`);
+}

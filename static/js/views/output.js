@@ -1,0 +1,225 @@
+// Output charts (Plotly): train/test cost, accuracy, per-layer gradient norms (log y),
+// and the decision boundary with the data for 2-D sets (a fit curve for 1-D regression).
+// Each chart is built once per session; frames only queue points, and tick() flushes
+// at most one Plotly call per animation frame, each chart at most every 100 ms.
+
+import { colorscale, NEGATIVE, POSITIVE } from "../palette.js";
+
+// Okabe-Ito: a categorical palette that colour-blind readers can tell apart.
+const LAYER_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"];
+const MIN_INTERVAL_MS = 100;
+const MAX_POINTS = 3000;
+const CONFIG = { displayModeBar: false, responsive: true };
+
+function baseLayout(title, extra = {}) {
+  return {
+    title: { text: title, font: { size: 12 }, x: 0.02, y: 0.97 },
+    margin: { l: 44, r: 8, t: 22, b: 26 },
+    font: { size: 11, family: "system-ui, sans-serif" },
+    paper_bgcolor: "#fff",
+    plot_bgcolor: "#fff",
+    showlegend: true,
+    legend: { orientation: "h", y: -0.22, font: { size: 10 } },
+    xaxis: { title: { text: "" }, zeroline: false, automargin: true },
+    yaxis: { zeroline: false, automargin: true },
+    uirevision: "keep",
+    ...extra,
+  };
+}
+
+const column = (M, i) => M.map((row) => row[i]);
+const labelOf = (Y, i) => (Y.length === 1 ? Y[0][i] : column(Y, i).indexOf(Math.max(...column(Y, i))));
+
+export class OutputView {
+  /** els: {boundary, cost, accuracy, norms} chart containers. */
+  constructor(els) {
+    this.els = els;
+    this.Plotly = window.Plotly;
+    this.built = false;
+    this._last = { cost: 0, accuracy: 0, norms: 0, boundary: 0 };
+    this._rr = 0;
+  }
+
+  get available() {
+    return Boolean(this.Plotly);
+  }
+
+  /** A new session: hello.config, hello.data, hello.input_range. */
+  setConfig(config, data, inputRange) {
+    if (!this.available) return;
+    this.config = config;
+    this.L = config.layers.length - 1;
+    this.lastStep = -1;
+    this._pending = { cost: [], norms: [] };
+    this._pendingGrid = null;
+    const P = this.Plotly;
+    const cost = [
+      { x: [], y: [], name: "train cost", mode: "lines", line: { color: "#0072B2", width: 2 } },
+      { x: [], y: [], name: "test cost", mode: "lines", line: { color: "#E69F00", width: 2, dash: "dot" } },
+    ];
+    const accuracy = [
+      { x: [], y: [], name: "train accuracy", mode: "lines", line: { color: "#0072B2", width: 2 } },
+      { x: [], y: [], name: "test accuracy", mode: "lines", line: { color: "#E69F00", width: 2, dash: "dot" } },
+    ];
+    const norms = [];
+    for (let l = 1; l <= this.L; l += 1) {
+      const color = LAYER_COLOURS[(l - 1) % LAYER_COLOURS.length];
+      norms.push({ x: [], y: [], name: `‖dW[${l}]‖`, mode: "lines", line: { color, width: 2 } });
+    }
+    for (let l = 1; l <= this.L; l += 1) {
+      const color = LAYER_COLOURS[(l - 1) % LAYER_COLOURS.length];
+      norms.push({ x: [], y: [], name: `‖dA[${l}]‖`, mode: "lines", line: { color, width: 1.5, dash: "dot" } });
+    }
+    const draw = this.built ? P.react : P.newPlot;
+    draw(this.els.cost, cost, baseLayout("Cost J", { yaxis: { rangemode: "tozero", automargin: true } }), CONFIG);
+    draw(this.els.accuracy, accuracy, baseLayout("Accuracy", { yaxis: { range: [0, 1.02], automargin: true } }), CONFIG);
+    draw(this.els.norms, norms, baseLayout("Gradient norms per layer", { yaxis: { type: "log", automargin: true, exponentformat: "power" } }), CONFIG);
+    this._buildBoundary(config, data, inputRange, draw);
+    this.built = true;
+  }
+
+  _buildBoundary(config, data, inputRange, draw) {
+    const el = this.els.boundary;
+    const nIn = config.layers[0];
+    this.boundaryKind = data && nIn === 2 ? "plane" : data && nIn === 1 ? "curve" : "none";
+    el.classList.toggle("hidden-chart", this.boundaryKind === "none");
+    if (this.boundaryKind === "none") {
+      if (this.built) this.Plotly.purge(el);
+      return;
+    }
+    const traces = [];
+    if (this.boundaryKind === "plane") {
+      const probability = ["sigmoid", "softmax"].includes(config.activations.at(-1));
+      traces.push({
+        type: "heatmap", x: [], y: [], z: [[]], colorscale, showscale: true,
+        zmin: probability ? 0 : undefined, zmax: probability ? 1 : undefined, zmid: probability ? 0.5 : 0,
+        colorbar: { thickness: 8, len: 0.9, title: { text: "ŷ", side: "right" } },
+        hovertemplate: "x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>", name: "network output",
+      });
+      for (const [split, symbol] of [["train", "circle"], ["test", "circle-open"]]) {
+        const X = data[`X_${split}`] ?? [[], []];
+        const Y = data[`Y_${split}`] ?? [[]];
+        const m = X[0]?.length ?? 0;
+        const labels = Array.from({ length: m }, (_, i) => labelOf(Y, i));
+        traces.push({
+          type: "scatter", mode: "markers", name: `${split} data`,
+          x: X[0], y: X[1],
+          marker: {
+            symbol, size: 6,
+            color: labels.map((v) => (v >= 0.5 ? POSITIVE : NEGATIVE)),
+            line: { color: split === "train" ? "#fff" : "#000", width: split === "train" ? 0.8 : 1 },
+          },
+          hovertemplate: `${split}: (%{x:.2f}, %{y:.2f})<extra></extra>`,
+        });
+      }
+      const [xr, yr] = inputRange ?? [undefined, undefined];
+      draw(this.els.boundary, traces, baseLayout("Decision boundary: network output over the input plane", {
+        xaxis: { range: xr, title: { text: "x1" }, automargin: true },
+        yaxis: { range: yr, title: { text: "x2" }, scaleanchor: "x", automargin: true },
+        legend: { orientation: "h", y: -0.18, font: { size: 10 } },
+      }), CONFIG);
+    } else {
+      for (const [split, symbol] of [["train", "circle"], ["test", "circle-open"]]) {
+        const X = data[`X_${split}`] ?? [[]];
+        const Y = data[`Y_${split}`] ?? [[]];
+        traces.push({
+          type: "scatter", mode: "markers", name: `${split} data`, x: X[0], y: Y[0],
+          marker: { symbol, size: 5, color: split === "train" ? POSITIVE : NEGATIVE },
+        });
+      }
+      traces.push({ type: "scatter", mode: "lines", name: "network fit", x: [], y: [], line: { color: "#000", width: 2.5 } });
+      draw(this.els.boundary, traces, baseLayout("Fit: network output over x", {
+        xaxis: { title: { text: "x" }, automargin: true }, yaxis: { title: { text: "y" }, automargin: true },
+      }), CONFIG);
+    }
+  }
+
+  /** Queue a frame's numbers. A frame with a smaller step than the last (reset) clears the charts. */
+  addFrame(frame) {
+    if (!this.available || !this.config || !frame) return;
+    if (frame.step === this.lastStep) return;
+    if (frame.step < this.lastStep) {
+      this.setConfig(this.config, this._data, this._range);
+    }
+    this.lastStep = frame.step;
+    this._pending.cost.push(frame);
+    this._pending.norms.push(frame);
+  }
+
+  /** Keep the data for resets. */
+  rememberData(data, inputRange) {
+    this._data = data;
+    this._range = inputRange;
+  }
+
+  setGrid(grid) {
+    if (this.available && this.boundaryKind !== "none") this._pendingGrid = grid;
+  }
+
+  /** Flush at most one chart's queued update. Call once per animation frame. */
+  tick(now) {
+    if (!this.available || !this.config) return;
+    const jobs = ["cost", "norms", "boundary"];
+    for (let k = 0; k < jobs.length; k += 1) {
+      const job = jobs[(this._rr + k) % jobs.length];
+      if (now - this._last[job] < MIN_INTERVAL_MS) continue;
+      if (job === "boundary" ? !this._pendingGrid : this._pending[job].length === 0) continue;
+      this._last[job] = now;
+      this._rr = (this._rr + k + 1) % jobs.length;
+      this[`_flush_${job}`]();
+      return;
+    }
+  }
+
+  _flush_cost() {
+    const frames = this._pending.cost.splice(0);
+    const x = frames.map((f) => f.step);
+    const num = (v) => (Number.isFinite(v) ? v : null);
+    this.Plotly.extendTraces(this.els.cost, {
+      x: [x, x],
+      y: [frames.map((f) => num(f.train_cost ?? f.cost)), frames.map((f) => num(f.test_cost))],
+    }, [0, 1], MAX_POINTS);
+    if (frames.some((f) => f.train_accuracy !== null && f.train_accuracy !== undefined)) {
+      this.Plotly.extendTraces(this.els.accuracy, {
+        x: [x, x],
+        y: [frames.map((f) => f.train_accuracy ?? null), frames.map((f) => f.test_accuracy ?? null)],
+      }, [0, 1], MAX_POINTS);
+    }
+  }
+
+  _flush_norms() {
+    const frames = this._pending.norms.splice(0);
+    const x = frames.map((f) => f.step);
+    const pos = (v) => (Number.isFinite(v) && v > 0 ? v : null); // log axis
+    const xs = [];
+    const ys = [];
+    for (const key of ["dW_norm", "dA_norm"]) {
+      for (let l = 0; l < this.L; l += 1) {
+        xs.push(x);
+        ys.push(frames.map((f) => pos(f.layers?.[l]?.[key])));
+      }
+    }
+    this.Plotly.extendTraces(this.els.norms, { x: xs, y: ys }, ys.map((_, i) => i), MAX_POINTS);
+  }
+
+  _flush_boundary() {
+    const grid = this._pendingGrid;
+    this._pendingGrid = null;
+    if (this.boundaryKind === "plane" && grid.x_range) {
+      const r = grid.resolution ?? grid.output.length;
+      const axis = ([a, b]) => Array.from({ length: r }, (_, i) => a + ((b - a) * i) / (r - 1));
+      this.Plotly.restyle(this.els.boundary, { x: [axis(grid.x_range)], y: [axis(grid.y_range)], z: [grid.output] }, [0]);
+    } else if (this.boundaryKind === "curve" && Array.isArray(grid.x)) {
+      this.Plotly.restyle(this.els.boundary, { x: [grid.x], y: [grid.output] }, [2]);
+    }
+  }
+
+  /** Larger chart type in presenter mode. */
+  setFontSize(px) {
+    if (!this.available || !this.built) return;
+    for (const el of Object.values(this.els)) {
+      if (el.classList.contains("hidden-chart")) continue;
+      this.Plotly.relayout(el, { "font.size": px, "title.font.size": px + 1 });
+    }
+  }
+}
