@@ -82,7 +82,11 @@ class Gradients:
 
 @dataclass(slots=True)
 class LayerStep:
-    """One layer of a training step: W and b are the parameters this step's forward pass used."""
+    """One layer of a training step.
+
+    W and b are the parameters this step's forward pass used; W_new and b_new are what the
+    update made of them (W_new - W is the step the optimizer actually took).
+    """
 
     layer: int
     activation: str
@@ -96,6 +100,8 @@ class LayerStep:
     dW: Array
     db: Array
     dA_prev: Array | None
+    W_new: Array
+    b_new: Array
 
 
 @dataclass(slots=True)
@@ -221,6 +227,8 @@ class Network:
                 g.dW,
                 g.db,
                 g.dA_prev,
+                self.params[self._keys[c.layer - 1][0]],
+                self.params[self._keys[c.layer - 1][1]],
             )
             for c, g in zip(trace.layers, grads.layers, strict=True)
         ]

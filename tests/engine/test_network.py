@@ -157,6 +157,10 @@ def test_train_step_keeps_the_parameters_it_used():
     before = {k: v.copy() for k, v in net.params.items()}
     step = net.train_step(np.ones((2, 3)), np.ones((1, 3)), learning_rate=0.5)
     assert np.array_equal(step.layers[0].W, before["W1"])
+    for layer in step.layers:  # the update is recorded: W_new = W - lr dW for plain GD
+        assert np.array_equal(layer.W_new, net.params[f"W{layer.layer}"])
+        assert np.allclose(layer.W_new, layer.W - 0.5 * layer.dW)
+        assert np.allclose(layer.b_new, layer.b - 0.5 * layer.db)
     assert not np.array_equal(net.params["W1"], before["W1"]) or not step.layers[0].dW.any()
     assert step.layers[0].dA_prev is None and step.layers[1].dA_prev is not None
 
