@@ -87,6 +87,7 @@ export class Heatmap {
     this.matrix = matrix;
     this.empty.hidden = true;
     this.canvas.hidden = false;
+    this.legend.hidden = false;
     const [rows, cols] = shapeOf(matrix);
     const st = stats(matrix);
     const maxAbs = st.maxAbs || 1;
@@ -123,6 +124,7 @@ export class Heatmap {
     this.canvas.hidden = true;
     this.cursorEl.hidden = true;
     this.empty.hidden = false;
+    this.legend.hidden = true;
     this.empty.textContent = message;
     this.range.textContent = "";
     this.legendMin.textContent = "";

@@ -88,6 +88,8 @@ export class WalkthroughView {
     this.index = Math.max(0, Math.min(steps.length - 1, i));
     this.render(steps);
     const L = this.config.layers.length - 1;
+    const layer = steps[this.index].target.layer;
+    if (layer) this.ctx.onSelectLayer?.(layer); // the inspector follows the block being explained
     const target = opIndex(L, steps[this.index].target);
     if (this.ctx.onGotoOp) this.ctx.onGotoOp(target);
     else {
