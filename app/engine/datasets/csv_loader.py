@@ -213,7 +213,8 @@ def load_csv(
         )
     if not isinstance(text, str):
         raise _fail(f"the CSV must be text, got {type(text).__name__}")
-    size = len(text.encode("utf-8", errors="replace"))
+    # len(text) <= its UTF-8 size, so a huge text is refused before it is encoded.
+    size = len(text) if len(text) > CSV_MAX_BYTES else len(text.encode("utf-8", "replace"))
     if size > CSV_MAX_BYTES:
         raise _fail(f"the CSV is {size} bytes; at most {CSV_MAX_BYTES} bytes are accepted")
     table = _Table(text)
