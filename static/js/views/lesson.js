@@ -58,9 +58,9 @@ export class LessonView {
     this.shortcutPanel.append(this.shortcutEq, this.why);
     this.compare = el("div", "lesson-compare");
     this.maps = {
-      dA: new Heatmap(this.compare, { maxWidth: 200, maxHeight: 110 }),
-      explicit: new Heatmap(this.compare, { maxWidth: 200, maxHeight: 110 }),
-      shortcut: new Heatmap(this.compare, { maxWidth: 200, maxHeight: 110 }),
+      explicit: new Heatmap(this.compare, { maxWidth: 160, maxHeight: 110 }),
+      shortcut: new Heatmap(this.compare, { maxWidth: 160, maxHeight: 110 }),
+      dA: new Heatmap(this.compare, { maxWidth: 160, maxHeight: 110 }),
     };
     this.agree = el("p", "lesson-agree");
     this.agree.setAttribute("aria-live", "polite");

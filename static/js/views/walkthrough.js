@@ -93,8 +93,8 @@ export class WalkthroughView {
     const target = opIndex(L, steps[this.index].target);
     if (this.ctx.onGotoOp) this.ctx.onGotoOp(target);
     else {
-      const cur = opIndex(L, this.op);
-      const delta = target - (cur < 0 ? 0 : cur);
+      const cur = opIndex(L, this.op); // -1 when no single op is shown
+      const delta = target - cur;
       if (delta !== 0) this.ctx.onStepOp?.(delta);
     }
   }
