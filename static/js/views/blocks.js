@@ -164,6 +164,7 @@ export class BlocksView {
     mathText(up, (G.first + lastX) / 2, G.upY + 19, "update: W[l] := W[l] − α dW[l],  b[l] := b[l] − α db[l]", "box-line", "middle");
     this.updateBar = up;
     this.lastOpKey = null;
+    this.dirty = true;
     this.#markSelected();
     this.update(this.frame ?? null, this.op ?? null);
   }
@@ -185,7 +186,10 @@ export class BlocksView {
     }
   }
 
+  /** Show a frame (or null) at an op (or null); a no-op when neither changed. */
   update(frame, op) {
+    if (frame === this.frame && op === this.op && !this.dirty) return;
+    this.dirty = false;
     this.frame = frame;
     this.op = op;
     const cfg = this.config, L = cfg.layers.length - 1, m = frame?.m ?? null;

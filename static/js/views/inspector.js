@@ -81,10 +81,14 @@ export class InspectorView {
         this.maps[key].setTitle(toHTML([sym(base, layer)]), `${base}[${layer}]`);
       }
     }
+    this.dirty = true;
     this.update(this.frame, this.op);
   }
 
+  /** Show a frame (or null) at an op (or null); a no-op when neither changed. */
   update(frame, op) {
+    if (frame === this.frame && op === this.op && !this.dirty) return;
+    this.dirty = false;
     this.frame = frame;
     this.op = op;
     const l = this.layer;

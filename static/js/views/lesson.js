@@ -99,6 +99,7 @@ export class LessonView {
       setNotation(th, h);
       return th;
     }));
+    this.dirty = true;
     this.update(this.frame, this.op);
   }
 
@@ -112,7 +113,10 @@ export class LessonView {
     this.maps.shortcut.setRole(this.mode === "shortcut" ? "output" : null);
   }
 
+  /** Show a frame (or null) at an op (or null); a no-op when neither changed. */
   update(frame, op) {
+    if (frame === this.frame && op === this.op && !this.dirty) return;
+    this.dirty = false;
     this.frame = frame;
     this.op = op;
     const L = this.config.layers.length - 1;

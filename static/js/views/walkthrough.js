@@ -113,9 +113,11 @@ export class WalkthroughView {
     this.panel.dataset.step = String(this.index);
   }
 
+  /** Follow the live frame and op cursor; re-renders the open step only when they change. */
   update(frame, op) {
+    const changed = frame !== this.frame || op !== this.op;
     this.frame = frame;
     this.op = op;
-    if (this.isActive) this.render();
+    if (changed && this.isActive) this.render();
   }
 }
