@@ -2,12 +2,13 @@
 FROM python:3.11-slim
 
 # glibc's default malloc mmap/trim thresholds map and unmap NumPy's large arrays on
-# every training step (2.5-3.5x slower, see DESIGN.md); raise them.
+# every training step (2.5-3.5x slower, bench/bench_engine.py); raise them. Same values
+# as app/engine/_malloc.py sets with mallopt (64 MiB / 256 MiB); these variables win.
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    MALLOC_MMAP_THRESHOLD_=1073741824 \
-    MALLOC_TRIM_THRESHOLD_=2147483648
+    MALLOC_MMAP_THRESHOLD_=67108864 \
+    MALLOC_TRIM_THRESHOLD_=268435456
 
 WORKDIR /build
 COPY pyproject.toml README.md ./
