@@ -16,8 +16,9 @@ function svg(tag, attrs = {}, parent = null) {
 }
 
 /** SVG text whose symbols X[l] get their [l] as a superscript; returns {text, live}. */
-function mathText(parent, x, y, str, cls, anchor = "start") {
+function mathText(parent, x, y, str, cls, anchor = "start", fit = null) {
   const text = svg("text", { x, y, class: cls, "text-anchor": anchor }, parent);
+  if (fit) text.dataset.fit = String(fit); // squeezed to this width if the font (presenter mode) makes it longer
   const re = /([A-Za-zαJ]+)\[([^\]]+)\](ᵀ)?/g;
   let last = 0;
   for (let mt; (mt = re.exec(str));) {
@@ -101,20 +102,20 @@ export class BlocksView {
       // forward block
       const f = svg("g", { class: "block fwd", tabindex: 0, role: "button", "data-layer": l }, s);
       svg("rect", { x, y: G.fy, width: G.bw, height: G.fh, rx: 10, class: "box" }, f);
-      mathText(f, x + 10, G.fy + 22, `Layer ${l} forward`, "box-title");
-      mathText(f, x + 10, G.fy + 44, `Z[${l}] = W[${l}]A[${l - 1}] + b[${l}]`, "box-line");
-      mathText(f, x + 10, G.fy + 64, `A[${l}] = ${g}(Z[${l}])`, "box-line");
+      mathText(f, x + 10, G.fy + 22, `Layer ${l} forward`, "box-title", "start", G.bw - 18);
+      mathText(f, x + 10, G.fy + 44, `Z[${l}] = W[${l}]A[${l - 1}] + b[${l}]`, "box-line", "start", G.bw - 18);
+      mathText(f, x + 10, G.fy + 64, `A[${l}] = ${g}(Z[${l}])`, "box-line", "start", G.bw - 18);
       const fl = mathText(f, x + 10, G.fy + 84, "", "box-live");
       this.el.fwd[l] = { g: f, live: fl.live };
       // backward block
       const b = svg("g", { class: "block bwd", tabindex: 0, role: "button", "data-layer": l }, s);
       svg("rect", { x, y: G.by, width: G.bw, height: G.bh, rx: 10, class: "box" }, b);
-      mathText(b, x + 10, G.by + 20, `Layer ${l} backward`, "box-title");
+      mathText(b, x + 10, G.by + 20, `Layer ${l} backward`, "box-title", "start", G.bw - 18);
       const lines = {
-        dZ: mathText(b, x + 10, G.by + 40, `dZ[${l}] = dA[${l}] ∗ g′(Z[${l}])`, "box-line"),
-        dW: mathText(b, x + 10, G.by + 58, `dW[${l}] = 1/m dZ[${l}] A[${l - 1}]ᵀ`, "box-line"),
-        db: mathText(b, x + 10, G.by + 76, `db[${l}] = 1/m Σ dZ[${l}]`, "box-line"),
-        dA_prev: mathText(b, x + 10, G.by + 94, l > 1 ? `dA[${l - 1}] = W[${l}]ᵀ dZ[${l}]` : "dA[0] not needed", "box-line"),
+        dZ: mathText(b, x + 10, G.by + 40, `dZ[${l}] = dA[${l}] ∗ g′(Z[${l}])`, "box-line", "start", G.bw - 18),
+        dW: mathText(b, x + 10, G.by + 58, `dW[${l}] = 1/m dZ[${l}] A[${l - 1}]ᵀ`, "box-line", "start", G.bw - 18),
+        db: mathText(b, x + 10, G.by + 76, `db[${l}] = 1/m Σ dZ[${l}]`, "box-line", "start", G.bw - 18),
+        dA_prev: mathText(b, x + 10, G.by + 94, l > 1 ? `dA[${l - 1}] = W[${l}]ᵀ dZ[${l}]` : "dA[0] not needed", "box-line", "start", G.bw - 18),
       };
       const bl = mathText(b, x + 10, G.by + 113, "", "box-live");
       this.el.bwd[l] = { g: b, live: bl.live };
@@ -148,15 +149,15 @@ export class BlocksView {
     // cost box
     const c = svg("g", { class: "cost-box" }, s);
     svg("rect", { x: costX, y: G.fy, width: G.costW, height: G.by + G.bh - G.fy, rx: 10, class: "box cost" }, c);
-    mathText(c, costX + 75, G.fy + 22, "Loss", "box-title", "middle");
-    mathText(c, costX + 75, G.fy + 42, lossName(config.loss), "box-line", "middle");
+    mathText(c, costX + 75, G.fy + 22, "Loss", "box-title", "middle", G.costW - 14);
+    mathText(c, costX + 75, G.fy + 42, lossName(config.loss), "box-line", "middle", G.costW - 14);
     this.costLive = mathText(c, costX + 75, G.fy + 70, "J = ", "box-cost", "middle").live;
     this.mLive = mathText(c, costX + 75, G.fy + 92, "", "box-live", "middle").live;
-    mathText(c, costX + 10, G.by - 34, `dA[${L}] = ∂L/∂A[${L}]`, "box-line");
+    mathText(c, costX + 10, G.by - 34, `dA[${L}] = ∂L/∂A[${L}]`, "box-line", "start", G.costW - 18);
     const matched = isMatched(config.activations[L - 1], config.loss, this.ctx.catalog);
-    mathText(c, costX + 10, G.by - 12, matched ? "shortcut (matched):" : "no shortcut:", "box-note");
-    mathText(c, costX + 10, G.by + 6, matched ? `dZ[${L}] = A[${L}] − Y` : `${config.activations[L - 1]} + ${lossName(config.loss)}`, "box-note");
-    mathText(c, costX + 10, G.by + 24, matched ? "(see the lesson)" : "is unmatched", "box-note");
+    mathText(c, costX + 10, G.by - 12, matched ? "shortcut (matched):" : "no shortcut:", "box-note", "start", G.costW - 18);
+    mathText(c, costX + 10, G.by + 6, matched ? `dZ[${L}] = A[${L}] − Y` : `${config.activations[L - 1]} + ${lossName(config.loss)}`, "box-note", "start", G.costW - 18);
+    mathText(c, costX + 10, G.by + 24, matched ? "(see the lesson)" : "is unmatched", "box-note", "start", G.costW - 18);
     this.costBox = c;
     // update bar
     const up = svg("g", { class: "update-bar" }, s);
@@ -165,8 +166,24 @@ export class BlocksView {
     this.updateBar = up;
     this.lastOpKey = null;
     this.dirty = true;
+    this.fitted = null;
     this.#markSelected();
     this.update(this.frame ?? null, this.op ?? null);
+  }
+
+  /** Squeeze block texts that outgrow their box; redone when presenter mode toggles. */
+  #fitText() {
+    const key = `${document.documentElement.className}|${document.body.className}`;
+    if (key === this.fitted || !this.svg.isConnected) return;
+    this.fitted = key;
+    for (const t of this.svg.querySelectorAll("text[data-fit]")) {
+      t.removeAttribute("textLength");
+      const max = Number(t.dataset.fit);
+      if (t.getComputedTextLength() > max) {
+        t.setAttribute("textLength", String(max));
+        t.setAttribute("lengthAdjust", "spacingAndGlyphs");
+      }
+    }
   }
 
   /** Mark layer l as the one the inspector shows. */
@@ -188,6 +205,7 @@ export class BlocksView {
 
   /** Show a frame (or null) at an op (or null); a no-op when neither changed. */
   update(frame, op) {
+    this.#fitText();
     if (frame === this.frame && op === this.op && !this.dirty) return;
     this.dirty = false;
     this.frame = frame;
