@@ -12,6 +12,15 @@ STAMP_RUN := $(VENV)/.stamp-run
 STAMP_DEV := $(VENV)/.stamp-dev
 JS_TESTS := static/js/tests
 CHROMIUM := /usr/bin/chromium
+APT_GET ?= apt-get
+
+# Shell snippet: apt-get install $(1) (sudo unless root), running `apt-get update` first
+# when the install fails, e.g. on a fresh machine with no package lists yet.
+apt_install = sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	apt="$$sudo env DEBIAN_FRONTEND=noninteractive $(APT_GET)"; \
+	echo "installing $(1) with apt-get"; \
+	$$apt install -y --no-install-recommends $(1) \
+		|| { $$apt update && $$apt install -y --no-install-recommends $(1); }
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run test lint fmt bench chromium clean distclean
@@ -22,7 +31,12 @@ help:  ## list the targets
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "error: $(PYTHON) is older than 3.11; run make PYTHON=python3.11" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@# Debian and Ubuntu ship venv (ensurepip) as a separate package: install it if missing.
+	@$(PYTHON) -m venv $(VENV) || { \
+		rm -rf $(VENV); \
+		pyver=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+		$(call apt_install,python$$pyver-venv) && $(PYTHON) -m venv $(VENV); \
+	}
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
@@ -42,13 +56,7 @@ run: $(STAMP_RUN)  ## serve the app at http://127.0.0.1:8000 (override HOST=, PO
 
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
 chromium:  ## install Debian's chromium if /usr/bin/chromium is missing
-	@if [ ! -x $(CHROMIUM) ]; then \
-		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-		apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get"; \
-		echo "installing chromium with apt-get"; \
-		$$apt install -y --no-install-recommends chromium \
-			|| { $$apt update && $$apt install -y --no-install-recommends chromium; }; \
-	fi
+	@if [ ! -x $(CHROMIUM) ]; then $(call apt_install,chromium); fi
 
 lint: $(STAMP_DEV)  ## ruff check, ruff format --check, mypy (strict, app/engine)
 	$(BIN)/ruff check .
