@@ -1,5 +1,5 @@
 # backprop-viz: everything runs from a local .venv that `make` creates and keeps in step
-# with pyproject.toml. Needs only python3 (>= 3.11, with venv), node, git and apt.
+# with pyproject.toml. Needs only python3 (>= 3.11), node, git and apt (Debian/Ubuntu).
 
 PYTHON ?= python3
 HOST ?= 127.0.0.1
