@@ -129,6 +129,7 @@ export class BlocksView {
       // cache arrow, forward block -> backward block
       const cx = x + 26;
       this.el.cache[l] = arrow(s, `M${cx},${G.fy + G.fh} L${cx},${G.by - 2}`, "cache", null, null);
+      this.el.cache[l].title = svg("title", {}, this.el.cache[l].g);
       mathText(this.el.cache[l].g, cx + 8, G.fy + G.fh + 30, "cache:", "cache-label");
       mathText(this.el.cache[l].g, cx + 8, G.fy + G.fh + 48, `A[${l - 1}], Z[${l}], W[${l}], b[${l}]`, "cache-label");
       // A[l-1] into the forward block
@@ -220,6 +221,8 @@ export class BlocksView {
       const s = layerShapes(cfg, l, m);
       this.el.dW[l].label.live.textContent = ` ${fmtShape(s.dW)}`;
       this.el.db[l].label.live.textContent = ` ${fmtShape(s.db)}`;
+      this.el.cache[l].title.textContent = `cache of layer ${l}, kept from the forward pass for the backward pass: ` +
+        `A[${l - 1}] ${fmtShape(s.A_prev)}, Z[${l}] ${fmtShape(s.Z)}, W[${l}] ${fmtShape(s.W)}, b[${l}] ${fmtShape(s.b)}`;
       const lay = frame?.layers?.find((x) => x.layer === l);
       const dAn = lay?.dA_norm, dWn = lay?.dW_norm;
       this.el.bwd[l].live.textContent = lay ? `‖dA‖ ${fmtNum(dAn)}  ‖dW‖ ${fmtNum(dWn)}` : "";
