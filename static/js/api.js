@@ -68,6 +68,7 @@ export async function request(method, path, body = undefined, { signal } = {}) {
 export const api = {
   catalog: () => request("GET", "/api/catalog"),
   createSession: (body) => request("POST", "/api/sessions", body),
+  getSession: (id) => request("GET", `/api/sessions/${encodeURIComponent(id)}`),
   deleteSession: (id) => request("DELETE", `/api/sessions/${encodeURIComponent(id)}`),
   streamUrl(id) {
     const proto = location.protocol === "https:" ? "wss:" : "ws:";

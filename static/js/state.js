@@ -164,3 +164,38 @@ export function changedKeys(a, b) {
 export function needsReset(a, b) {
   return changedKeys(a, b).some((k) => !LIVE_KEYS.includes(k));
 }
+
+/**
+ * Names in a state checked against GET /api/catalog: an unknown dataset, activation,
+ * loss, initializer or optimizer falls back to the default (or the matched loss) and is
+ * named in `errors`. A "csv" dataset cannot come from a URL (the file is not in it).
+ */
+export function checkAgainstCatalog(state, catalog) {
+  const s = structuredClone(state);
+  const errors = [];
+  const fix = (key, ok, fallback, what) => {
+    if (!ok(s[key])) {
+      errors.push(`${what} "${s[key]}" is not available; using "${fallback}"`);
+      s[key] = fallback;
+    }
+  };
+  const datasets = Object.keys(catalog.datasets ?? {});
+  if (s.dataset === "csv") {
+    errors.push("a CSV dataset cannot be restored from a link; choose the file again");
+    s.dataset = DEFAULTS.dataset;
+  }
+  fix("dataset", (v) => datasets.includes(v), datasets.includes(DEFAULTS.dataset) ? DEFAULTS.dataset : datasets[0], "dataset");
+  const hidden = catalog.hidden_activations ?? [];
+  fix("activation", (v) => hidden.includes(v), DEFAULTS.activation, "activation");
+  const bad = s.activations.filter((a) => !hidden.includes(a));
+  if (bad.length) {
+    errors.push(`activation "${bad[0]}" is not available for a hidden layer; using "${s.activation}"`);
+    s.activations = s.activations.map((a) => (hidden.includes(a) ? a : s.activation));
+  }
+  fix("outputActivation", (v) => (catalog.output_activations ?? []).includes(v), DEFAULTS.outputActivation, "output activation");
+  const losses = catalog.compatible_losses?.[s.outputActivation] ?? catalog.losses ?? [];
+  fix("loss", (v) => losses.includes(v), catalog.matched_pairs?.[s.outputActivation] ?? losses[0], `loss for ${s.outputActivation}`);
+  fix("init", (v) => (catalog.initializers ?? []).includes(v), DEFAULTS.init, "initializer");
+  fix("optimizer", (v) => Object.keys(catalog.optimizers ?? {}).includes(v), DEFAULTS.optimizer, "optimizer");
+  return { state: s, errors };
+}

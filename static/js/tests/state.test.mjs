@@ -79,3 +79,29 @@ test("learning rate, L2 and batch size are live; the rest resets", () => {
   assert.equal(needsReset(a, { ...a, networkShape: [4] }), true);
   assert.equal(needsReset(a, { ...a, seed: 9 }), true);
 });
+
+test("names are checked against the catalog", async () => {
+  const { checkAgainstCatalog } = await import("../state.js");
+  const catalog = {
+    datasets: { circle: {}, xor: {} },
+    hidden_activations: ["relu", "tanh"],
+    output_activations: ["sigmoid", "softmax", "linear"],
+    losses: ["binary_cross_entropy", "categorical_cross_entropy", "mean_squared_error"],
+    compatible_losses: { sigmoid: ["binary_cross_entropy", "mean_squared_error"], softmax: ["categorical_cross_entropy"], linear: ["mean_squared_error"] },
+    matched_pairs: { sigmoid: "binary_cross_entropy", softmax: "categorical_cross_entropy", linear: "mean_squared_error" },
+    initializers: ["he", "xavier"],
+    optimizers: { gd: {}, adam: {} },
+  };
+  const ok = { ...DEFAULTS, dataset: "xor", activation: "relu", outputActivation: "sigmoid", loss: "mean_squared_error", init: "he" };
+  assert.deepEqual(checkAgainstCatalog(ok, catalog), { state: ok, errors: [] });
+  const { state, errors } = checkAgainstCatalog(
+    { ...ok, dataset: "moons", activations: ["relu", "softmax"], outputActivation: "softmax", loss: "binary_cross_entropy", optimizer: "lbfgs" },
+    catalog,
+  );
+  assert.equal(state.dataset, "circle");
+  assert.deepEqual(state.activations, ["relu", "relu"]);
+  assert.equal(state.loss, "categorical_cross_entropy");
+  assert.equal(state.optimizer, "gd");
+  assert.equal(errors.length, 4);
+  assert.equal(checkAgainstCatalog({ ...ok, dataset: "csv" }, catalog).state.dataset, "circle");
+});

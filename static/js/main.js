@@ -1,0 +1,433 @@
+// Wiring: URL state -> session -> stream messages -> timeline -> views, driven by one
+// requestAnimationFrame loop. The views and controls do the drawing; playback.js and
+// timeline.js decide what is shown.
+
+import { api } from "./api.js";
+import { Controls } from "./controls.js";
+import { csvShape, outputFor } from "./csv.js";
+import { equation, operations } from "./operations.js";
+import { Playback, speedFps, speedMsPerOp } from "./playback.js";
+import { Session } from "./session.js";
+import { checkAgainstCatalog, deserialize, needsReset, serialize, sessionBody } from "./state.js";
+import { Timeline } from "./timeline.js";
+import { BlocksView } from "./views/blocks.js";
+import { InspectorView } from "./views/inspector.js";
+import { LessonView } from "./views/lesson.js";
+import { NetworkView } from "./views/network.js";
+import { OutputView } from "./views/output.js";
+import { WalkthroughView } from "./views/walkthrough.js";
+
+const $ = (id) => document.getElementById(id);
+const fmtCost = (c) => (Number.isFinite(c) ? Number(c).toPrecision(6) : String(c));
+const fmtPct = (a) => (Number.isFinite(a) ? `${(100 * a).toFixed(1)}%` : "–");
+
+const ui = {
+  banner(message, kind = "error") {
+    $("banner-text").textContent = message;
+    $("banner").classList.toggle("info", kind === "info");
+    $("banner").hidden = false;
+  },
+  clearBanner() {
+    $("banner").hidden = true;
+  },
+  connection(text) {
+    $("connection").textContent = text;
+    clearTimeout(ui._connTimer);
+    if (text.startsWith("Reconnected")) ui._connTimer = setTimeout(() => ($("connection").textContent = ""), 3000);
+  },
+};
+
+class App {
+  constructor(catalog, initial) {
+    this.catalog = catalog;
+    this.state = initial;
+    this.csv = null; // {text, name, shape}
+    this.timeline = new Timeline(300);
+    this.playback = new Playback();
+    this.ops = [];
+    this.views = [];
+    this.playing = false;
+    this.maxFps = catalog.limits?.max_fps ?? 60;
+    this.shown = { frame: undefined, op: undefined, scrub: "" };
+    this.configuredFor = null;
+    this.session = new Session({
+      onMessage: (msg) => this.onMessage(msg),
+      onStatus: (text) => ui.connection(text),
+      onReplaced: (message) => {
+        this.configuredFor = null;
+        ui.banner(message, "info");
+      },
+      resumeCommands: () => (this.playing ? [{ action: "play", fps: this.fps }] : []),
+    });
+    this.controls = new Controls(catalog, {
+      onChange: (next) => this.applyState(next),
+      onAction: (name, arg) => this.action(name, arg),
+      onCsv: (text, name) => this.loadCsv(text, name),
+      onInvalid: (message) => ui.banner(message),
+    });
+    this.controls.setState(this.state);
+    this.network = new NetworkView($("network-canvas"), {
+      onSelectLayer: (l) => this.selectLayer(l),
+      tooltip: $("tooltip"),
+    });
+    this.output = new OutputView({
+      boundary: $("chart-boundary"), cost: $("chart-cost"), accuracy: $("chart-accuracy"), norms: $("chart-norms"),
+    });
+    if (!this.output.available) ui.banner("plotly.js did not load, so the charts are off; the rest of the page works.");
+    $("banner-close").addEventListener("click", () => ui.clearBanner());
+    window.addEventListener("hashchange", () => this.onHashChange());
+    requestAnimationFrame((now) => this.loop(now));
+  }
+
+  get fps() {
+    return speedFps(this.controls.speed, this.maxFps);
+  }
+
+  // ---------- session ----------
+  datasetShape(state) {
+    if (state.dataset === "csv") return this.csv.shape;
+    const info = this.catalog.datasets[state.dataset];
+    return { n_features: info.n_features, n_outputs: info.n_outputs };
+  }
+
+  /** Start a run for `state`; on an invalid setting keep the current run and say why. */
+  async startRun(state, { csvName = null } = {}) {
+    const body = sessionBody(state, this.datasetShape(state), state.dataset === "csv" ? this.csv.text : null);
+    try {
+      await this.session.create(body);
+    } catch (err) {
+      const what = csvName ? `The CSV file "${csvName}" was not accepted` : "That setting was not accepted";
+      ui.banner(`${what}: ${err.message}${this.configuredFor ? "\nThe previous run continues." : ""}`);
+      return false;
+    }
+    this.setPlaying(false);
+    this.state = state;
+    this.writeHash();
+    this.controls.setState(state);
+    return true;
+  }
+
+  async applyState(next) {
+    if (!needsReset(this.state, next)) {
+      const live = { action: "set" };
+      if (next.learningRate !== this.state.learningRate) live.learning_rate = next.learningRate;
+      if (next.regularizationRate !== this.state.regularizationRate) live.l2 = next.regularizationRate;
+      if (next.batchSize !== this.state.batchSize) live.batch_size = next.batchSize > 0 ? next.batchSize : null;
+      this.session.send(live);
+      this.state = next;
+      this.writeHash();
+      this.controls.setState(next);
+      return;
+    }
+    ui.clearBanner();
+    if (!(await this.startRun(next))) this.controls.setState(this.state);
+  }
+
+  async loadCsv(text, name) {
+    const shape = csvShape(text);
+    if (shape.error) {
+      ui.banner(`The CSV file "${name}" was not accepted: ${shape.error}.`);
+      return;
+    }
+    const previous = this.csv;
+    this.csv = { text, name, shape };
+    this.controls.csvLoaded = true;
+    ui.clearBanner();
+    const ok = await this.startRun({ ...this.state, dataset: "csv", ...outputFor(shape.task) }, { csvName: name });
+    if (!ok) {
+      this.csv = previous;
+      this.controls.csvLoaded = Boolean(previous);
+      this.controls.setState(this.state);
+    }
+  }
+
+  writeHash() {
+    const hash = `#${serialize(this.state)}`;
+    if (location.hash !== hash) history.replaceState(null, "", hash);
+  }
+
+  onHashChange() {
+    if (location.hash === `#${serialize(this.state)}`) return;
+    const { state, errors } = deserialize(location.hash);
+    const checked = checkAgainstCatalog(state, this.catalog);
+    const problems = [...errors, ...checked.errors];
+    if (problems.length) ui.banner(`Some URL settings were ignored:\n${problems.join("\n")}`);
+    this.applyState(checked.state);
+  }
+
+  // ---------- stream messages ----------
+  onMessage(msg) {
+    switch (msg.type) {
+      case "hello":
+        return this.onHello(msg);
+      case "frame":
+        return this.onFrame(msg);
+      case "grid":
+        this.network.setGrid(msg);
+        this.output.setGrid(msg);
+        return undefined;
+      case "event":
+        return this.onEvent(msg);
+      case "error":
+        ui.banner(`The server refused a command${msg.field ? ` (${msg.field})` : ""}: ${msg.message}`);
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  onHello(hello) {
+    if (hello.limits?.max_fps) this.maxFps = hello.limits.max_fps;
+    if (this.configuredFor === hello.session) return; // a resumed stream: keep the timeline
+    this.configuredFor = hello.session;
+    const config = hello.config;
+    const L = config.layers.length - 1;
+    this.config = config;
+    this.ops = operations(L, config.activations);
+    this.timeline.clear();
+    this.playback.reset(this.ops.length);
+    this.shown = { frame: undefined, op: undefined, scrub: "" };
+    this.network.setConfig(config, hello.input_range);
+    this.output.rememberData(hello.data, hello.input_range);
+    this.output.setConfig(config, hello.data, hello.input_range);
+    $("network-caption").textContent = `[${config.layers.join(", ")}] · ${config.activations.join(", ")} · ${config.loss}`;
+    if (this.views.length === 0) this.buildViews(config);
+    else for (const v of this.views) v.setConfig(config);
+  }
+
+  buildViews(config) {
+    const ctx = () => ({
+      catalog: this.catalog,
+      config,
+      onSelectLayer: (l) => this.selectLayer(l),
+      onStepOp: (delta) => this.gotoOp(this.playback.opIndex + delta),
+      onGotoOp: (i) => this.gotoOp(i),
+    });
+    this.blocks = new BlocksView($("blocks-view"), ctx());
+    this.inspector = new InspectorView($("inspector-view"), ctx());
+    this.lesson = new LessonView($("lesson-view"), ctx());
+    this.walkthrough = new WalkthroughView($("walkthrough-view"), ctx());
+    this.views = [this.blocks, this.inspector, this.lesson, this.walkthrough];
+  }
+
+  onFrame(frame) {
+    const now = performance.now();
+    this.timeline.push(frame);
+    this.output.addFrame(frame);
+    const pending = this.playback.pending;
+    if (this.playback.onFrame(frame, now, speedMsPerOp(this.controls.speed))) {
+      this.timeline.follow();
+      if (pending?.mode === "fast" && frame.step >= this.fastTarget) this.endFast();
+    }
+    if (frame.diverged) this.onDiverged(null);
+  }
+
+  onEvent(ev) {
+    switch (ev.event) {
+      case "playing":
+        this.setPlaying(true);
+        break;
+      case "paused":
+        this.setPlaying(false);
+        break;
+      case "reset":
+        this.playback.reset();
+        this.setPlaying(false);
+        break;
+      case "diverged":
+        this.onDiverged(ev.message);
+        break;
+      case "progress":
+        if (this.playback.pending?.mode === "fast") {
+          this.controls.setProgress(ev.done, ev.total);
+          if (ev.done >= ev.total) this.endFast();
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  onDiverged(message) {
+    this.setPlaying(false);
+    this.endFast();
+    ui.banner(message ?? "The run diverged: the cost is no longer a finite number. Lower the learning rate, then press Reset.");
+  }
+
+  endFast() {
+    this.playback.endFast();
+    this.controls.setProgress(0, null);
+  }
+
+  setPlaying(playing) {
+    this.playing = playing;
+    this.controls.setPlaying(playing);
+  }
+
+  // ---------- actions ----------
+  pauseIfPlaying() {
+    if (this.playing) this.action("pause");
+  }
+
+  action(name, arg) {
+    const latest = this.timeline.latest();
+    switch (name) {
+      case "play":
+        this.endFast();
+        this.playback.play();
+        this.timeline.follow();
+        this.setPlaying(true);
+        this.session.send({ action: "play", fps: this.fps });
+        break;
+      case "pause":
+        this.setPlaying(false);
+        this.session.send({ action: "pause" });
+        break;
+      case "step":
+        if (!latest) return;
+        this.pauseIfPlaying();
+        this.playback.requestStep(latest.step, "animate");
+        this.session.send({ action: "step", steps: 1 });
+        break;
+      case "next":
+        this.pauseIfPlaying();
+        if (this.playback.next() === "step") {
+          if (this.timeline.live && latest) {
+            this.playback.requestStep(latest.step, "first-op");
+            this.session.send({ action: "step", steps: 1 });
+          } else {
+            this.timeline.move(1);
+            this.playback.goto(0);
+          }
+        }
+        break;
+      case "prev":
+        this.pauseIfPlaying();
+        if (this.playback.prev() === "previous" && this.timeline.cursor > 0) {
+          this.timeline.move(-1);
+          this.playback.goto(this.ops.length - 1);
+        }
+        break;
+      case "reset":
+        this.endFast();
+        this.setPlaying(false);
+        this.playback.reset();
+        ui.clearBanner();
+        this.session.send({ action: "reset" });
+        break;
+      case "train":
+        if (!latest) return;
+        this.pauseIfPlaying();
+        this.playback.play();
+        this.playback.requestStep(latest.step, "fast");
+        this.fastTarget = latest.step + arg;
+        this.controls.setProgress(0, arg);
+        this.session.send({ action: "step", steps: arg });
+        break;
+      case "scrub":
+        this.timeline.seek(arg);
+        break;
+      case "speed":
+        this.playback.setMsPerOp(speedMsPerOp(arg), performance.now());
+        if (this.playing) this.session.send({ action: "set", fps: this.fps });
+        break;
+      case "why":
+        this.pauseIfPlaying();
+        this.walkthrough?.start();
+        break;
+      case "presenter": {
+        const on = document.documentElement.classList.toggle("presenter");
+        $("presenter").setAttribute("aria-pressed", String(on));
+        this.output.setFontSize(on ? 15 : 11);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  gotoOp(i) {
+    this.pauseIfPlaying();
+    if (i < 0) this.playback.play();
+    else this.playback.goto(i);
+  }
+
+  selectLayer(l) {
+    this.inspector?.selectLayer(l);
+    this.blocks?.selectLayer?.(l);
+  }
+
+  // ---------- drawing ----------
+  loop(now) {
+    this.playback.tick(now);
+    const frame = this.timeline.current();
+    const op = this.playback.current(this.ops);
+    if (frame !== this.shown.frame || op !== this.shown.op) {
+      this.shown.frame = frame;
+      this.shown.op = op;
+      this.render(frame, op);
+    }
+    this.output.tick(now);
+    const scrubKey = `${this.timeline.size}:${this.timeline.cursor}:${this.timeline.live}`;
+    if (scrubKey !== this.shown.scrub && frame) {
+      this.shown.scrub = scrubKey;
+      this.controls.setScrub(this.timeline.size, this.timeline.cursor, this.timeline.live, frame.step);
+    }
+    requestAnimationFrame((t) => this.loop(t));
+  }
+
+  render(frame, op) {
+    if (frame) {
+      $("iteration").textContent = String(frame.step);
+      $("cost").textContent = fmtCost(frame.cost);
+      $("cost").title = `cost J = ${frame.cost}${frame.test_cost !== undefined ? `, test cost = ${frame.test_cost}` : ""}`;
+      $("accuracy").textContent = fmtPct(frame.train_accuracy);
+    }
+    $("operation").textContent = op
+      ? op.label
+      : frame
+        ? `Iteration ${frame.step}: press Next operation to walk through it`
+        : "Waiting for the server…";
+    $("phase").textContent = op ? op.phase : this.playing ? "training" : "iteration";
+    $("phase").dataset.phase = op ? op.phase : "";
+    $("equation").textContent = op && this.config && frame
+      ? equation(op, { layers: this.config.layers, m: frame.m ?? "m", activations: this.config.activations })
+      : "";
+    this.network.update(frame, op);
+    for (const view of this.views) {
+      try {
+        view.update(frame, op);
+      } catch (err) {
+        console.error(err);
+        if (!this._viewError) ui.banner(`A view failed to draw (${err.message}); the rest of the page continues.`);
+        this._viewError = true;
+      }
+    }
+    if (frame && !document.documentElement.dataset.ready) {
+      document.documentElement.dataset.ready = "true";
+      window.__bpvReadyAt = performance.now();
+    }
+  }
+}
+
+async function boot() {
+  let catalog;
+  try {
+    catalog = await api.catalog();
+  } catch (err) {
+    ui.banner(`Cannot load the catalog from the server: ${err.message}. Reload the page when the server is up.`);
+    return;
+  }
+  const { state, errors } = deserialize(location.hash);
+  const checked = checkAgainstCatalog(state, catalog);
+  const problems = [...errors, ...checked.errors];
+  const app = new App(catalog, checked.state);
+  if (problems.length) ui.banner(`Some URL settings were ignored:\n${problems.join("\n")}`);
+  if (!(await app.startRun(checked.state))) {
+    // The link's network does not fit its dataset (e.g. a hand-edited hash): fall back.
+    const fallback = checkAgainstCatalog(deserialize("").state, catalog).state;
+    await app.startRun(fallback);
+  }
+}
+
+boot();
