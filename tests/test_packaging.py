@@ -236,14 +236,22 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     shutil.rmtree(venv, ignore_errors=True)  # a few hundred MB; pytest keeps old tmp dirs
 
 
+def _repo_files(name: str) -> list[Path]:
+    """Files under the repository's folder `name`, relative to the repository root."""
+    return [
+        path.relative_to(REPO_ROOT)
+        for path in sorted((REPO_ROOT / name).rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    ]
+
+
 def _repo_assets() -> list[Path]:
     """Files under static/ and templates/, relative to the repository root."""
-    files = []
-    for name in ASSET_DIRS:
-        for path in sorted((REPO_ROOT / name).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                files.append(path.relative_to(REPO_ROOT))
-    return files
+    return [rel for name in ASSET_DIRS for rel in _repo_files(name)]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.mark.slow
@@ -290,8 +298,13 @@ def test_wheel_carries_static_and_templates(installed: Installed) -> None:
             assert found == installed.package_dir / name, f"app.paths found {name} at {found}"
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_wheel_carries_every_file_of_the_app_package(installed: Installed) -> None:
+    # Data files too (e.g. the engine's bundled data sets), not only the Python modules.
+    site_packages = installed.package_dir.parent
+    missing = [str(rel) for rel in _repo_files("app") if not (site_packages / rel).is_file()]
+    assert not missing, f"files of app/ missing from the installed package: {missing}"
 
 
 # --- the image's CMD, running ------------------------------------------------------------
