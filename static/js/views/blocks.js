@@ -79,7 +79,7 @@ export class BlocksView {
     const width = costX + G.costW + G.x0;
     const height = G.upY + G.upH + 12;
     s.setAttribute("viewBox", `0 0 ${width} ${height}`);
-    s.style.minWidth = `${Math.round(width * 0.7)}px`;
+    s.style.minWidth = `${Math.round(width * 0.62)}px`; // below this, scroll inside the panel
     const defs = svg("defs", {}, s);
     const marker = svg("marker", { id: "bv-head", viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 13, markerHeight: 13, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, defs);
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow-head" }, marker);
@@ -170,6 +170,16 @@ export class BlocksView {
     this.fitted = null;
     this.#markSelected();
     this.update(this.frame ?? null, this.op ?? null);
+  }
+
+  /** When the diagram scrolls sideways (many layers, narrow screen), keep the active block in view. */
+  #reveal() {
+    const sc = this.scroller;
+    if (sc.scrollWidth <= sc.clientWidth) return;
+    const target = this.svg.querySelector(".block.is-active, .cost-box.is-active, .update-bar.is-active");
+    if (!target) return;
+    const r = target.getBoundingClientRect(), box = sc.getBoundingClientRect();
+    if (r.left < box.left || r.right > box.right) sc.scrollLeft += r.left - box.left - (box.width - r.width) / 2;
   }
 
   /** Squeeze block texts that outgrow their box; redone when presenter mode toggles. */
@@ -267,5 +277,6 @@ export class BlocksView {
         break;
       default: break;
     }
+    this.#reveal();
   }
 }

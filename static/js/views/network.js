@@ -173,7 +173,6 @@ export class NetworkView {
   /** Per-neuron activation over the input plane (the stream's `grid` message). */
   setGrid(grid) {
     if (!this.nodes || !grid) return;
-    this.hasGrid = true;
     const L = this.layers.length - 1;
     const oneD = Array.isArray(grid.x);
     const asRows = (v) => (oneD ? [v] : v); // a 1-D curve paints as a one-row strip
@@ -203,7 +202,7 @@ export class NetworkView {
       if (key !== this._drawnKey) {
         this._drawnKey = key;
         this._drawLinks(frame, tensor);
-        if (!this.hasGrid) this._drawNodeMeans(frame);
+        if (!this.inputRange) this._drawNodeMeans(frame); // 2-D sets: the grid paints nodes
       }
     }
     this._highlight(op);

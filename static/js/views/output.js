@@ -54,12 +54,12 @@ export class OutputView {
     this._pendingGrid = null;
     const P = this.Plotly;
     const cost = [
-      { x: [], y: [], name: "train cost", mode: "lines", line: { color: "#0072B2", width: 2 } },
-      { x: [], y: [], name: "test cost", mode: "lines", line: { color: "#E69F00", width: 2, dash: "dot" } },
+      { x: [], y: [], name: "train cost", mode: "lines+markers", marker: { size: 3 }, line: { color: "#0072B2", width: 2 } },
+      { x: [], y: [], name: "test cost", mode: "lines+markers", marker: { size: 3 }, line: { color: "#E69F00", width: 2, dash: "dot" } },
     ];
     const accuracy = [
-      { x: [], y: [], name: "train accuracy", mode: "lines", line: { color: "#0072B2", width: 2 } },
-      { x: [], y: [], name: "test accuracy", mode: "lines", line: { color: "#E69F00", width: 2, dash: "dot" } },
+      { x: [], y: [], name: "train accuracy", mode: "lines+markers", marker: { size: 3 }, line: { color: "#0072B2", width: 2 } },
+      { x: [], y: [], name: "test accuracy", mode: "lines+markers", marker: { size: 3 }, line: { color: "#E69F00", width: 2, dash: "dot" } },
     ];
     const norms = [];
     for (let l = 1; l <= this.L; l += 1) {
@@ -73,7 +73,11 @@ export class OutputView {
     const draw = this.built ? P.react : P.newPlot;
     draw(this.els.cost, cost, baseLayout("Cost J", { yaxis: { rangemode: "tozero", automargin: true } }), CONFIG);
     draw(this.els.accuracy, accuracy, baseLayout("Accuracy", { yaxis: { range: [0, 1.02], automargin: true } }), CONFIG);
-    draw(this.els.norms, norms, baseLayout("Gradient norms per layer", { yaxis: { type: "log", automargin: true, exponentformat: "power" } }), CONFIG);
+    draw(this.els.norms, norms, baseLayout("Gradient norms per layer (log): vanishing or exploding?", {
+      yaxis: { type: "log", automargin: true, exponentformat: "power" },
+      legend: { orientation: "v", x: 1.02, y: 1, font: { size: 10 } },
+      margin: { l: 44, r: 4, t: 22, b: 24 },
+    }), CONFIG);
     this._buildBoundary(config, data, inputRange, draw);
     this.built = true;
   }
@@ -113,10 +117,10 @@ export class OutputView {
         });
       }
       const [xr, yr] = inputRange ?? [undefined, undefined];
-      draw(this.els.boundary, traces, baseLayout("Decision boundary: network output over the input plane", {
+      draw(this.els.boundary, traces, baseLayout("Network output ŷ over the input plane", {
         xaxis: { range: xr, title: { text: "x1" }, automargin: true },
-        yaxis: { range: yr, title: { text: "x2" }, scaleanchor: "x", automargin: true },
-        legend: { orientation: "h", y: -0.18, font: { size: 10 } },
+        yaxis: { range: yr, title: { text: "x2" }, automargin: true },
+        legend: { orientation: "h", y: -0.14, font: { size: 10 } },
       }), CONFIG);
     } else {
       for (const [split, symbol] of [["train", "circle"], ["test", "circle-open"]]) {

@@ -21,6 +21,7 @@ export class WalkthroughView {
     this.op = null;
     this.index = 0;
     this.returnFocus = null;
+    root.classList.add("walkthrough-root"); // the panel is fixed; its page slot takes no room
     this.panel = el("section", "walkthrough");
     this.panel.setAttribute("role", "dialog");
     this.panel.setAttribute("aria-modal", "false");
@@ -72,7 +73,9 @@ export class WalkthroughView {
     this.panel.hidden = false;
     document.body.classList.add("walkthrough-open");
     this.go(0);
-    this.title.focus();
+    this.title.focus({ preventScroll: true });
+    // bring the diagram the walkthrough talks about into view
+    document.querySelector(".blocks-view")?.scrollIntoView({ block: "start", behavior: "smooth" });
   }
 
   stop() {
