@@ -3,11 +3,14 @@
 from fastapi import FastAPI
 
 from app import __version__
+from app.api import install_api, lifespan
+from app.settings import Settings, get_settings
 from app.web import mount_page
 
 
-def create_app() -> FastAPI:
-    app = FastAPI(title="backprop-viz", version=__version__)
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(title="backprop-viz", version=__version__, lifespan=lifespan)
+    install_api(app, settings or get_settings())
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:

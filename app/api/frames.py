@@ -1,0 +1,147 @@
+"""Stream messages from engine steps: frames (a window of example columns) and input grids.
+
+Tensors stay NumPy float32 arrays here; `encoding` writes them as JSON lists or binary.
+Only the window's columns of A, Z, dA, dZ are copied, so a frame's size does not grow
+with the batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from app.engine import Network, Step
+from app.engine.network import LayerStep, backward_pass
+
+F32 = np.float32
+
+
+def initial_step(network: Network, X: np.ndarray, Y: np.ndarray, l2: float = 0.0) -> Step:
+    """Forward and backward of the current parameters without an update (iteration 0's frame)."""
+    with np.errstate(all="ignore"):
+        trace = network.forward(X)
+        grads = backward_pass(trace.layers, Y, network.loss, with_dX=False, l2=l2)
+    layers = [
+        LayerStep(
+            c.layer, c.activation, c.A_prev, c.W, c.b, c.Z, c.A, g.dA, g.dZ, g.dW, g.db, g.dA_prev
+        )
+        for c, g in zip(trace.layers, grads.layers, strict=True)
+    ]
+    cost = grads.cost
+    return Step(
+        cost,
+        layers,
+        grads.dZ_explicit,
+        grads.dZ_shortcut,
+        grads.shortcut_max_abs_diff,
+        not np.isfinite(cost),
+    )
+
+
+def window(m: int, start: int, size: int) -> tuple[int, int]:
+    """[lo, hi) of at most `size` columns starting near `start`, kept inside 0..m."""
+    w = min(size, m)
+    lo = min(max(start, 0), m - w)
+    return lo, lo + w
+
+
+def _cols(a: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    return a[:, lo:hi].astype(F32)
+
+
+def _norm(a: np.ndarray) -> float:
+    return float(np.sqrt(np.einsum("ij,ij->", a, a)))
+
+
+def frame(
+    step: Step,
+    iteration: int,
+    X: np.ndarray,
+    Y: np.ndarray,
+    *,
+    matched: bool,
+    metrics: dict[str, Any],
+    learning_rate: float,
+    window_start: int,
+    window_size: int,
+) -> dict[str, Any]:
+    """The `frame` message of `step` (iteration `iteration`) on the batch X, Y."""
+    lo, hi = window(X.shape[1], window_start, window_size)
+    layers = []
+    for s in step.layers:
+        layers.append(
+            {
+                "layer": s.layer,
+                "activation": s.activation,
+                "A": _cols(s.A, lo, hi),
+                "Z": _cols(s.Z, lo, hi),
+                "dA": _cols(s.dA, lo, hi),
+                "dZ": _cols(s.dZ, lo, hi),
+                "dA_prev": None if s.dA_prev is None else _cols(s.dA_prev, lo, hi),
+                "W": s.W.astype(F32),
+                "b": s.b.astype(F32),
+                "dW": s.dW.astype(F32),
+                "db": s.db.astype(F32),
+                "dW_norm": _norm(s.dW),
+                "dA_norm": _norm(s.dA),
+            }
+        )
+    shortcut = step.dZ_shortcut
+    return {
+        "type": "frame",
+        "step": iteration,
+        "cost": step.cost,
+        "train_cost": metrics.get("train_cost"),
+        "test_cost": metrics.get("test_cost"),
+        "train_accuracy": metrics.get("train_accuracy"),
+        "test_accuracy": metrics.get("test_accuracy"),
+        "learning_rate": learning_rate,
+        "m": X.shape[1],
+        "window_start": lo,
+        "columns": list(range(lo, hi)),
+        "X": _cols(X, lo, hi),
+        "Y": _cols(Y, lo, hi),
+        "layers": layers,
+        "shortcut": {
+            "matched": matched,
+            "dZ": None if shortcut is None else _cols(shortcut, lo, hi),
+            "max_abs_diff": step.shortcut_max_abs_diff,
+        },
+        "diverged": step.diverged,
+    }
+
+
+def grid(
+    network: Network, iteration: int, input_range: Any, resolution: int
+) -> dict[str, Any] | None:
+    """The network's output and every hidden unit over the input plane (2-D) or line (1-D)."""
+    if (
+        input_range is None
+        or len(input_range) not in (1, 2)
+        or network.layers[0] != len(input_range)
+    ):
+        return None
+    if len(input_range) == 2:
+        (x0, x1), (y0, y1) = input_range
+        xs = np.linspace(x0, x1, resolution)
+        ys = np.linspace(y0, y1, resolution)
+        gx, gy = np.meshgrid(xs, ys)  # row i is y_i, column j is x_j
+        points = np.vstack([gx.ravel(), gy.ravel()])
+        shape: tuple[int, ...] = (resolution, resolution)
+    else:
+        ((x0, x1),) = input_range
+        n = 4 * resolution
+        points = np.linspace(x0, x1, n)[np.newaxis, :]
+        shape = (n,)
+    with np.errstate(all="ignore"):
+        trace = network.forward(points)
+    units = [c.A.reshape((c.A.shape[0], *shape)).astype(F32) for c in trace.layers[:-1]]
+    output = trace.AL[0].reshape(shape).astype(F32)
+    message: dict[str, Any] = {"type": "grid", "step": iteration, "resolution": resolution}
+    if len(input_range) == 2:
+        message |= {"x_range": [x0, x1], "y_range": [y0, y1]}
+    else:
+        message |= {"x_range": [x0, x1], "x": points[0].astype(F32)}
+    message |= {"output": output, "units": units}
+    return message

@@ -1,0 +1,72 @@
+"""`POST /api/gradcheck`: backprop's gradients against centred differences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from app.api.common import (
+    TOO_LARGE,
+    build_network,
+    columns_of,
+    json_response,
+    parameter_count,
+    settings_of,
+)
+from app.api.errors import ApiError
+from app.api.routing import OrjsonRoute
+from app.api.schemas import GradcheckIn, GradcheckOut
+from app.engine import gradient_check
+from app.engine.validation import as_matrix
+from app.settings import Settings
+
+router = APIRouter(prefix="/api", tags=["gradcheck"], route_class=OrjsonRoute)
+
+
+def gradcheck(body: GradcheckIn, settings: Settings) -> dict[str, Any]:
+    """Relative difference per parameter tensor, and the verdict (runs in a worker thread)."""
+    count = parameter_count(body.layers)
+    if count > settings.max_gradcheck_parameters:
+        raise ApiError(
+            422,
+            f"layers {body.layers} have {count} parameters; gradient checking is limited to "
+            f"max_gradcheck_parameters = {settings.max_gradcheck_parameters}",
+            "layers",
+        )
+    m = columns_of(body.X)
+    if m > settings.max_gradcheck_examples:
+        raise ApiError(
+            422,
+            f"X has {m} example columns; gradient checking is limited to "
+            f"max_gradcheck_examples = {settings.max_gradcheck_examples}",
+            "X",
+        )
+    net = build_network(body, settings)
+    X, Y = as_matrix(body.X, "X"), as_matrix(body.Y, "Y")
+    net.backward(net.forward(X), Y)  # validates Y against the network first
+    result = gradient_check(net, X, Y, body.epsilon, body.l2, body.threshold)
+    values = [*result.per_param.values(), result.max_difference]
+    if not all(v == v and abs(v) != float("inf") for v in values):
+        raise ApiError(422, "the numbers overflow float64; use smaller params or X", "params")
+    verdict = (
+        f"passed: every relative difference is below {result.threshold:g}"
+        if result.passed
+        else f"failed: max relative difference {result.max_difference:.3g} >= {result.threshold:g}"
+    )
+    return {
+        "per_param": result.per_param,
+        "max_difference": result.max_difference,
+        "threshold": result.threshold,
+        "epsilon": result.epsilon,
+        "passed": result.passed,
+        "verdict": verdict,
+    }
+
+
+@router.post("/gradcheck", response_model=GradcheckOut, responses=TOO_LARGE)
+async def post_gradcheck(body: GradcheckIn, request: Request) -> Response:
+    """||g - g_num|| / (||g|| + ||g_num||) per parameter tensor, g_num by centred differences."""
+    return json_response(await run_in_threadpool(gradcheck, body, settings_of(request)))

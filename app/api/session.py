@@ -1,0 +1,227 @@
+"""One live training run: a trainer, its dataset, and what its stream needs.
+
+The methods here do the NumPy work; callers run them in a worker thread while holding
+`lock`, so one session's steps never interleave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from app.api.common import check_network_size, parameter_count
+from app.api.errors import ApiError
+from app.api.frames import frame, grid, initial_step
+from app.api.schemas import SessionIn
+from app.api.store import new_id
+from app.engine import Network, Step, Trainer, make_optimizer
+from app.engine.datasets import Dataset, load_csv, load_dataset
+from app.settings import Settings
+
+HISTORY_LIMIT = 10_000  # entries kept per session; the oldest go first
+
+
+def _finite_or_none(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@dataclass(eq=False)
+class Session:
+    id: str
+    config: dict[str, Any]
+    dataset: Dataset
+    trainer: Trainer
+    settings: Settings
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    closed: bool = False
+    window_start: int = 0
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, body: SessionIn, settings: Settings) -> Session:
+        """Load the dataset, build network, optimizer and trainer (EngineError/ApiError: 422)."""
+        check_network_size(body.layers, settings)
+        d = body.dataset
+        if d.name == "csv":
+            if d.csv is None:
+                raise ApiError(
+                    422, "dataset.csv must hold the CSV text for name 'csv'", "dataset.csv"
+                )
+            data = load_csv(d.csv, d.label_column, d.train_fraction, body.seed, d.task)
+        else:
+            data = load_dataset(d.name, d.n_samples, d.noise, d.train_fraction, body.seed)
+        m = data.m_train + data.m_test
+        if m > settings.max_examples:
+            raise ApiError(
+                422,
+                f"the dataset has {m} examples; the limit max_examples is {settings.max_examples}",
+                "dataset",
+            )
+        check_network_size(body.layers, settings, data.m_train)
+        net = Network(body.layers, body.activations, body.loss, body.init, body.seed)
+        hyper = {
+            k: v for k, v in body.optimizer.model_dump(exclude={"name"}).items() if v is not None
+        }
+        optimizer = make_optimizer(body.optimizer.name, **hyper)
+        trainer = Trainer(net, data, optimizer, body.batch_size, body.l2, body.seed)
+        config = body.model_dump()
+        config["dataset"] = {k: v for k, v in config["dataset"].items() if k != "csv"}
+        config["optimizer"] = {"name": optimizer.name, **optimizer.hyper}
+        return cls(new_id(), config, data, trainer, settings)
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def network(self) -> Network:
+        return self.trainer.network
+
+    @property
+    def iteration(self) -> int:
+        return self.trainer.iteration
+
+    @property
+    def learning_rate(self) -> float:
+        return float(self.trainer.optimizer.hyper["learning_rate"])
+
+    def current(self) -> tuple[Step, np.ndarray, np.ndarray]:
+        """The step to show now: the last one, or iteration 0's pass without an update."""
+        if self.trainer.last_step is not None:
+            X, Y = self.trainer.last_batch
+            return self.trainer.last_step, X, Y
+        X, Y = self.dataset.X_train, self.dataset.Y_train
+        return initial_step(self.network, X, Y, self.trainer.l2), X, Y
+
+    def metrics(self) -> dict[str, Any]:
+        if self.trainer.history:
+            record = self.trainer.history[-1]
+            keys = ("train_cost", "test_cost", "train_accuracy", "test_accuracy")
+            return {k: _finite_or_none(record[k]) for k in keys}
+        m = self.trainer.evaluate()
+        return {
+            "train_cost": _finite_or_none(m.train_cost),
+            "test_cost": _finite_or_none(m.test_cost),
+            "train_accuracy": m.train_accuracy,
+            "test_accuracy": m.test_accuracy,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        d = self.dataset
+        return {
+            "name": d.name,
+            "task": d.task,
+            "n_features": d.n_features,
+            "n_outputs": d.n_outputs,
+            "m_train": d.m_train,
+            "m_test": d.m_test,
+            "feature_names": list(d.feature_names),
+            "class_names": list(d.class_names),
+            "input_range": [list(r) for r in d.input_range] if d.input_range else None,
+        }
+
+    # -- work (call in a worker thread, holding the lock) -----------------------------------
+
+    def check_steps(self, steps: int, field: str = "steps") -> None:
+        """422 when `steps` is over the per-request limits."""
+        s = self.settings
+        if steps > s.max_steps_per_request:
+            raise ApiError(
+                422,
+                f"steps is {steps}; the limit max_steps_per_request is {s.max_steps_per_request}",
+                field,
+            )
+        m = self.trainer.batch_size or self.dataset.m_train
+        work = steps * parameter_count(self.network.layers) * min(m, self.dataset.m_train)
+        if work > s.max_step_work:
+            most = max(1, int(s.max_step_work // (work / steps)))
+            raise ApiError(
+                422,
+                f"{steps} steps of this network and batch are over the limit max_step_work "
+                f"({s.max_step_work:g} parameter x example updates); at most {most} steps",
+                field,
+            )
+
+    def run(self, steps: int) -> Step:
+        """`steps` iterations (stopping at divergence); 409 if the run already diverged."""
+        if self.trainer.diverged:
+            raise ApiError(409, "the run diverged; reset it (or lower the learning rate)")
+        step = self.trainer.run(steps)
+        history = self.trainer.history
+        if len(history) > HISTORY_LIMIT:
+            del history[: len(history) - HISTORY_LIMIT]
+        return step
+
+    def frame(self) -> dict[str, Any]:
+        step, X, Y = self.current()
+        return frame(
+            step,
+            self.iteration,
+            X,
+            Y,
+            matched=self.network.matched,
+            metrics=self.metrics(),
+            learning_rate=self.learning_rate,
+            window_start=self.window_start,
+            window_size=self.settings.window_size,
+        )
+
+    def grid(self) -> dict[str, Any] | None:
+        return grid(
+            self.network, self.iteration, self.dataset.input_range, self.settings.grid_resolution
+        )
+
+    def reset(self) -> None:
+        self.trainer.reset()
+
+    def trace(self) -> dict[str, Any]:
+        """The shown step's full tensors (the whole batch), for the step and export routes."""
+        step, _, _ = self.current()
+        layers = [
+            {
+                "layer": s.layer,
+                "activation": s.activation,
+                "A_prev": s.A_prev,
+                "W": s.W,
+                "b": s.b,
+                "Z": s.Z,
+                "A": s.A,
+                "dA": s.dA,
+                "dZ": s.dZ,
+                "dW": s.dW,
+                "db": s.db,
+                "dA_prev": s.dA_prev,
+            }
+            for s in step.layers
+        ]
+        return {
+            "cost": _finite_or_none(step.cost),
+            "layers": layers,
+            "shortcut_max_abs_diff": _finite_or_none(step.shortcut_max_abs_diff),
+        }
+
+    def describe(self) -> dict[str, Any]:
+        history = [
+            {
+                k: _finite_or_none(v)
+                if not isinstance(v, list)
+                else [_finite_or_none(x) for x in v]
+                for k, v in h.items()
+            }
+            for h in self.trainer.history
+        ]
+        return {
+            "id": self.id,
+            "config": self.config,
+            "dataset": self.summary(),
+            "iteration": self.iteration,
+            "diverged": self.trainer.diverged,
+            "learning_rate": self.learning_rate,
+            "metrics": self.metrics(),
+            "history": history,
+        }

@@ -1,0 +1,470 @@
+"""`WS /api/sessions/{id}/stream`, protocol 1: play, pause, step, set, reset.
+
+Each connection has a sender task and a mailbox: control messages (hello, events, errors)
+queue in order, but there is one slot for the latest frame and one for the latest grid,
+so a slow reader never makes the server hold more than one pending frame: a newer frame
+replaces the unsent one. Frames are built and encoded in a worker thread while the
+session's lock is held; the play loop is paced on the event loop's clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from app.api.catalog import PROTOCOL
+from app.api.encoding import dumps, encode_binary
+from app.api.errors import ApiError
+from app.api.session import Session
+from app.api.store import SessionStore
+from app.engine import EngineError
+from app.engine.optimizers import check_hyper
+from app.settings import Settings
+
+router = APIRouter(tags=["stream"])
+
+ACTIONS = {
+    "play": {"fps"},
+    "pause": set(),
+    "step": {"steps"},
+    "set": {
+        "learning_rate",
+        "l2",
+        "batch_size",
+        "fps",
+        "window_start",
+        "beta",
+        "beta1",
+        "beta2",
+        "epsilon",
+    },
+    "reset": set(),
+}
+DEFAULT_FPS = 20
+PROGRESS_SECONDS = 0.05  # a multi-step command reports at most one frame per 50 ms
+CLOSED_CODE = 4404
+
+
+class CommandError(Exception):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _int(cmd: dict[str, Any], key: str, lo: int, hi: int, default: int) -> int:
+    value = cmd.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise CommandError(f"{key} must be an integer from {lo} to {hi}; got {value!r}", key)
+    return value
+
+
+def _number(cmd: dict[str, Any], key: str) -> float:
+    value = cmd[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise CommandError(f"{key} must be a finite number; got {value!r}", key)
+    return float(value)
+
+
+class Stream:
+    """One WebSocket connection to one session."""
+
+    def __init__(
+        self, ws: WebSocket, session: Session, store: SessionStore[Session], binary: bool
+    ) -> None:
+        self.ws = ws
+        self.session = session
+        self.store = store
+        self.settings: Settings = session.settings
+        self.binary = binary
+        self.fps = min(DEFAULT_FPS, self.settings.max_fps)
+        self.playing = False
+        self._control: deque[bytes | None] = deque()
+        self._frame: bytes | None = None
+        self._grid: bytes | None = None
+        self._wake = asyncio.Event()
+        self._job: asyncio.Task[None] | None = None
+        self._stop = False
+        self._last_grid = -math.inf
+
+    # -- outgoing ---------------------------------------------------------------------------
+
+    def encode(self, message: dict[str, Any] | None) -> bytes | None:
+        if message is None:
+            return None
+        return encode_binary(message) if self.binary else dumps(message)
+
+    def post(self, message: dict[str, Any]) -> None:
+        """Queue a control message (hello, event, error): these are never dropped."""
+        self._control.append(self.encode(message))
+        self._wake.set()
+
+    def post_encoded(self, frame: bytes | None, grid: bytes | None = None) -> None:
+        """Replace the pending frame (and grid): the latest one wins."""
+        if frame is not None:
+            self._frame = frame
+        if grid is not None:
+            self._grid = grid
+        self._wake.set()
+
+    def closing(self) -> None:
+        """Tell the client its session ended, then close the connection."""
+        self.post(
+            {
+                "type": "event",
+                "event": "closed",
+                "message": "the session was deleted or expired; create a new one",
+            }
+        )
+        self._control.append(None)
+        self._wake.set()
+
+    def error(self, message: str, field: str | None = None) -> None:
+        self.post({"type": "error", "message": message, "field": field})
+
+    def event(self, name: str, **fields: Any) -> None:
+        self.post({"type": "event", "event": name, "step": self.session.iteration, **fields})
+
+    async def sender(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while True:
+                if self._control:
+                    item = self._control.popleft()
+                    if item is None:
+                        await self.ws.close(code=CLOSED_CODE)
+                        return
+                elif self._frame is not None:
+                    item, self._frame = self._frame, None
+                elif self._grid is not None:
+                    item, self._grid = self._grid, None
+                else:
+                    break
+                if self.binary:
+                    await self.ws.send_bytes(item)
+                else:
+                    await self.ws.send_text(item.decode())
+
+    # -- work in a worker thread (the caller holds the session lock) ------------------------
+
+    def _render(self, steps: int, with_grid: bool) -> tuple[bytes | None, bytes | None]:
+        if steps:
+            self.session.run(steps)
+        frame = self.encode(self.session.frame())
+        return frame, self.encode(self.session.grid()) if with_grid else None
+
+    def _run_for(self, remaining: int, seconds: float) -> int:
+        """Train up to `remaining` steps for about `seconds`; the number done."""
+        started = time.monotonic()
+        done = 0
+        trainer = self.session.trainer
+        while done < remaining and not trainer.diverged:
+            self.session.run(1)
+            done += 1
+            if time.monotonic() - started >= seconds:
+                break
+        return done
+
+    async def _locked(self, fn: Callable[..., Any], *args: Any) -> Any:
+        self._check_open()
+        async with self.session.lock:
+            self._check_open()
+            result = await run_in_threadpool(fn, *args)
+        self.store.touch(self.session)
+        return result
+
+    def _check_open(self) -> None:
+        if self.session.closed:
+            raise SessionClosedError
+
+    @property
+    def _has_grid(self) -> bool:
+        return self.session.dataset.input_range is not None
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def hello(self) -> None:
+        def build() -> bytes | None:
+            d = self.session.dataset
+            data = None
+            if d.n_features <= 2:
+                data = {
+                    "X_train": d.X_train,
+                    "Y_train": d.Y_train,
+                    "X_test": d.X_test,
+                    "Y_test": d.Y_test,
+                }
+            return self.encode(
+                {
+                    "type": "hello",
+                    "protocol": PROTOCOL,
+                    "session": self.session.id,
+                    "encoding": "binary" if self.binary else "json",
+                    "config": self.session.config,
+                    "dataset": self.session.summary(),
+                    "iteration": self.session.iteration,
+                    "diverged": self.session.trainer.diverged,
+                    "window_size": self.settings.window_size,
+                    "fps": self.fps,
+                    "data": data,
+                    "input_range": self.session.summary()["input_range"],
+                    "limits": self.settings.model_dump(),
+                }
+            )
+
+        hello = await self._locked(build)
+        self._control.append(hello)
+        frame, grid = await self._locked(self._render, 0, self._has_grid)
+        self.post_encoded(frame, grid)
+
+    async def handle(self, text: str) -> None:
+        try:
+            cmd = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise CommandError(f"a command must be a JSON object: {exc}") from None
+        if not isinstance(cmd, dict):
+            raise CommandError('a command must be a JSON object such as {"action": "play"}')
+        action = cmd.get("action")
+        if action not in ACTIONS:
+            raise CommandError(
+                f"action must be one of {', '.join(ACTIONS)}; got {action!r}", "action"
+            )
+        extra = sorted(set(cmd) - ACTIONS[action] - {"action"})
+        if extra:
+            allowed = ", ".join(sorted(ACTIONS[action])) or "nothing else"
+            raise CommandError(
+                f"{action} does not take {', '.join(extra)}; it takes {allowed}", extra[0]
+            )
+        await getattr(self, f"_{action}")(cmd)
+
+    async def _play(self, cmd: dict[str, Any]) -> None:
+        self.fps = _int(cmd, "fps", 1, self.settings.max_fps, self.fps)
+        if self.session.trainer.diverged:
+            raise CommandError(
+                "the run diverged; send reset (or lower the learning rate)", "session"
+            )
+        if not self.playing:
+            await self.stop_job()
+            self.playing = True
+            self._job = asyncio.create_task(self._play_loop())
+        self.event("playing", fps=self.fps)
+
+    async def _pause(self, cmd: dict[str, Any]) -> None:
+        await self.stop_job()
+        self.event("paused")
+
+    async def _step(self, cmd: dict[str, Any]) -> None:
+        steps = _int(cmd, "steps", 1, self.settings.max_steps_per_request, 1)
+        self.session.check_steps(steps)
+        await self.stop_job()
+        if self.session.trainer.diverged:
+            raise CommandError(
+                "the run diverged; send reset (or lower the learning rate)", "session"
+            )
+        if steps == 1:
+            frame, grid = await self._locked(self._render, 1, self._has_grid)
+            self.post_encoded(frame, grid)
+            self._after_steps()
+        else:
+            self._job = asyncio.create_task(self._multi_step(steps))
+
+    async def _set(self, cmd: dict[str, Any]) -> None:
+        trainer = self.session.trainer
+        changes: list[Callable[[], None]] = []
+        applied: dict[str, Any] = {}
+        for key in sorted(set(cmd) - {"action"}):
+            if key == "fps":
+                fps = _int(cmd, "fps", 1, self.settings.max_fps, self.fps)
+                changes.append(lambda fps=fps: setattr(self, "fps", fps))
+            elif key == "window_start":
+                start = _int(cmd, key, 0, self.settings.max_examples, 0)
+                changes.append(lambda s=start: setattr(self.session, "window_start", s))
+            elif key == "batch_size":
+                size = cmd[key]
+                if size is not None:
+                    size = _int(cmd, key, 1, self.settings.max_examples, 1)
+                changes.append(lambda s=size: setattr(trainer, "batch_size", s))
+            elif key == "l2":
+                l2 = _number(cmd, key)
+                if not 0 <= l2 <= 100:
+                    raise CommandError(f"l2 must be a number in [0, 100]; got {l2!r}", key)
+                changes.append(lambda v=l2: setattr(trainer, "l2", v))
+            else:
+                if key not in trainer.optimizer.hyper:
+                    hyper = ", ".join(trainer.optimizer.hyper)
+                    raise CommandError(
+                        f"{key} is not a hyper-parameter of {trainer.optimizer.name} ({hyper})",
+                        key,
+                    )
+                value = _number(cmd, key)
+                check_hyper(trainer.optimizer.name, key, value)  # validate before applying any
+                changes.append(lambda k=key, v=value: trainer.optimizer.set(k, v))
+            applied[key] = cmd[key]
+        if not changes:
+            raise CommandError("set needs at least one of " + ", ".join(sorted(ACTIONS["set"])))
+
+        def apply() -> bytes | None:
+            for change in changes:
+                change()
+            return self.encode(self.session.frame()) if "window_start" in applied else None
+
+        frame = await self._locked(apply)
+        self.event("set", values=applied)
+        self.post_encoded(frame)
+
+    async def _reset(self, cmd: dict[str, Any]) -> None:
+        await self.stop_job()
+
+        def reset() -> tuple[bytes | None, bytes | None]:
+            self.session.reset()
+            return self._render(0, self._has_grid)
+
+        frame, grid = await self._locked(reset)
+        self.event("reset")
+        self.post_encoded(frame, grid)
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    async def stop_job(self) -> None:
+        """Ask the running play/step job to end after its current tick, and wait for it."""
+        if self._job is not None:
+            self._stop = True
+            with contextlib.suppress(SessionClosedError):
+                await self._job
+            self._job = None
+            self._stop = False
+        self.playing = False
+
+    def _after_steps(self) -> bool:
+        """Tell the client when the run diverged; True if it did."""
+        if self.session.trainer.diverged:
+            self.playing = False
+            self.event(
+                "diverged",
+                message="the cost became NaN or infinite; playing stopped. Send reset "
+                "(and lower the learning rate) to start again",
+            )
+            return True
+        return False
+
+    async def _play_loop(self) -> None:
+        try:
+            await self._play_ticks()
+        except SessionClosedError:
+            self.closing()
+        finally:
+            self.playing = False
+
+    async def _play_ticks(self) -> None:
+        loop = asyncio.get_running_loop()
+        grid_period = 1.0 / self.settings.grid_hz
+        next_tick = loop.time()
+        while not self._stop:
+            now = loop.time()
+            with_grid = self._has_grid and now - self._last_grid >= grid_period
+            frame, grid = await self._locked(self._render, 1, with_grid)
+            if with_grid:
+                self._last_grid = now
+            self.post_encoded(frame, grid)
+            if self._after_steps():
+                break
+            next_tick += 1.0 / self.fps
+            now = loop.time()
+            if next_tick < now:  # behind: skip the missed ticks instead of bursting
+                next_tick = now
+            await asyncio.sleep(next_tick - now)
+
+    async def _multi_step(self, total: int) -> None:
+        try:
+            await self._steps(total)
+        except SessionClosedError:
+            self.closing()
+
+    async def _steps(self, total: int) -> None:
+        done = 0
+        while done < total and not self._stop:
+            n = await self._locked(self._run_for, total - done, PROGRESS_SECONDS)
+            done += n
+            last = done >= total or self.session.trainer.diverged or self._stop
+            frame, grid = await self._locked(self._render, 0, last and self._has_grid)
+            self.event("progress", done=done, total=total)
+            self.post_encoded(frame, grid)
+            if self._after_steps():
+                break
+
+
+class SessionClosedError(Exception):
+    pass
+
+
+@router.websocket("/api/sessions/{session_id}/stream")
+async def stream(ws: WebSocket, session_id: str, encoding: str = "json") -> None:
+    """Protocol 1 (see the README): hello, then frames, grids, events and errors."""
+    await ws.accept()
+    store: SessionStore[Session] = ws.app.state.store
+    session = store.get(session_id)
+    if encoding not in ("json", "binary"):
+        await ws.send_text(
+            dumps(
+                {
+                    "type": "error",
+                    "message": f"encoding must be json or binary; got {encoding!r}",
+                    "field": "encoding",
+                }
+            ).decode()
+        )
+        await ws.close(code=1008)
+        return
+    if session is None:
+        message = {
+            "type": "error",
+            "message": "Session not found (unknown id, deleted or expired)",
+            "field": "session",
+        }
+        if encoding == "binary":
+            await ws.send_bytes(encode_binary(message))
+        else:
+            await ws.send_text(dumps(message).decode())
+        await ws.close(code=CLOSED_CODE)
+        return
+    conn = Stream(ws, session, store, encoding == "binary")
+    sender = asyncio.create_task(conn.sender())
+    try:
+        await conn.hello()
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            text = message.get("text")
+            if text is None:
+                conn.error("commands are JSON text messages, not binary")
+                continue
+            try:
+                await conn.handle(text)
+            except CommandError as exc:
+                conn.error(exc.message, exc.field)
+            except (EngineError, ApiError) as exc:
+                conn.error(exc.message, exc.field)
+            except SessionClosedError:
+                conn.closing()
+    except SessionClosedError:
+        conn.closing()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(sender, 2)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        await conn.stop_job()
+        sender.cancel()
+        with contextlib.suppress(BaseException):
+            await sender
