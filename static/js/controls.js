@@ -118,7 +118,7 @@ export class Controls {
   // ---------- settings ----------
   _bindSettings() {
     const c = this.catalog;
-    const datasets = Object.keys(c.datasets ?? {});
+    const datasets = Object.keys(c.datasets ?? {}).filter((d) => d !== "csv");
     fillSelect($("dataset"), [...datasets, "csv"], { csv: "CSV upload (choose a file below)" });
     fillSelect($("init"), c.initializers ?? []);
     fillSelect($("optimizer"), Object.keys(c.optimizers ?? {}));

@@ -386,7 +386,9 @@ class App {
     $("operation").textContent = op
       ? op.label
       : frame
-        ? `Iteration ${frame.step}: press Next operation to walk through it`
+        ? this.playing
+          ? `Training… iteration ${frame.step}`
+          : `Iteration ${frame.step} · Next operation walks through it`
         : "Waiting for the server…";
     $("phase").textContent = op ? op.phase : this.playing ? "training" : "iteration";
     $("phase").dataset.phase = op ? op.phase : "";

@@ -50,6 +50,7 @@ export class OutputView {
     this.config = config;
     this.L = config.layers.length - 1;
     this.lastStep = -1;
+    this._lines = false;
     this._pending = { cost: [], norms: [] };
     this._pendingGrid = null;
     const P = this.Plotly;
@@ -64,11 +65,11 @@ export class OutputView {
     const norms = [];
     for (let l = 1; l <= this.L; l += 1) {
       const color = LAYER_COLOURS[(l - 1) % LAYER_COLOURS.length];
-      norms.push({ x: [], y: [], name: `‖dW[${l}]‖`, mode: "lines", line: { color, width: 2 } });
+      norms.push({ x: [], y: [], name: `‖dW[${l}]‖`, mode: "lines+markers", marker: { size: 3 }, line: { color, width: 2 } });
     }
     for (let l = 1; l <= this.L; l += 1) {
       const color = LAYER_COLOURS[(l - 1) % LAYER_COLOURS.length];
-      norms.push({ x: [], y: [], name: `‖dA[${l}]‖`, mode: "lines", line: { color, width: 1.5, dash: "dot" } });
+      norms.push({ x: [], y: [], name: `‖dA[${l}]‖`, mode: "lines+markers", marker: { size: 3 }, line: { color, width: 1.5, dash: "dot" } });
     }
     const draw = this.built ? P.react : P.newPlot;
     draw(this.els.cost, cost, baseLayout("Cost J", { yaxis: { rangemode: "tozero", automargin: true } }), CONFIG);
@@ -117,10 +118,10 @@ export class OutputView {
         });
       }
       const [xr, yr] = inputRange ?? [undefined, undefined];
-      draw(this.els.boundary, traces, baseLayout("Network output ŷ over the input plane", {
+      draw(this.els.boundary, traces, baseLayout("ŷ over the inputs · ● train ○ test", {
+        showlegend: false,
         xaxis: { range: xr, title: { text: "x1" }, automargin: true },
         yaxis: { range: yr, title: { text: "x2" }, automargin: true },
-        legend: { orientation: "h", y: -0.14, font: { size: 10 } },
       }), CONFIG);
     } else {
       for (const [split, symbol] of [["train", "circle"], ["test", "circle-open"]]) {
@@ -175,8 +176,16 @@ export class OutputView {
     }
   }
 
+  /** Markers help while a chart has a point or two; afterwards plain lines read better. */
+  _linesOnly(step) {
+    if (this._lines || step < 3) return;
+    this._lines = true;
+    for (const el of [this.els.cost, this.els.accuracy, this.els.norms]) this.Plotly.restyle(el, { mode: "lines" });
+  }
+
   _flush_cost() {
     const frames = this._pending.cost.splice(0);
+    this._linesOnly(frames.at(-1).step);
     const x = frames.map((f) => f.step);
     const num = (v) => (Number.isFinite(v) ? v : null);
     this.Plotly.extendTraces(this.els.cost, {

@@ -1,0 +1,301 @@
+"""The visualizer page in headless Chromium against a real server (marked `browser`)."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
+
+# The default network [2, 4, 4, 1] (tanh, tanh, sigmoid): the ops of one iteration in the
+# course's order, written out by hand from DESIGN.md, not generated from operations.js.
+DEFAULT_OPS = [
+    "Z[1] = W[1] A[0] + b[1]",
+    "A[1] = tanh(Z[1])",
+    "Z[2] = W[2] A[1] + b[2]",
+    "A[2] = tanh(Z[2])",
+    "Z[3] = W[3] A[2] + b[3]",
+    "A[3] = sigmoid(Z[3])",
+    "J = 1/m Σ L(A[3], Y)",
+    "dA[3] = dL/dA[3]",
+    "dZ[3] = dA[3] * g'(Z[3])",
+    "dW[3] = 1/m dZ[3] A[2]^T",
+    "db[3] = 1/m Σ dZ[3]",
+    "dA[2] = W[3]^T dZ[3]",
+    "dZ[2] = dA[2] * g'(Z[2])",
+    "dW[2] = 1/m dZ[2] A[1]^T",
+    "db[2] = 1/m Σ dZ[2]",
+    "dA[1] = W[2]^T dZ[2]",
+    "dZ[1] = dA[1] * g'(Z[1])",
+    "dW[1] = 1/m dZ[1] A[0]^T",
+    "db[1] = 1/m Σ dZ[1]",
+    "W := W - α dW, b := b - α db",
+]
+
+
+def open_page(page: Page, server: Any, hash_: str = "") -> float:
+    """Navigate, wait until the first frame is drawn; returns the load-to-usable time in ms."""
+    page.goto(f"{server.url}/{hash_}")
+    page.wait_for_selector("html[data-ready='true']", state="attached")
+    return float(page.evaluate("window.__bpvReadyAt"))
+
+
+def button(page: Page, name: str):
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def iteration(page: Page) -> int:
+    return int(page.locator("#iteration").inner_text())
+
+
+def wait_iteration(page: Page, predicate: str) -> None:
+    page.wait_for_function(
+        f"(() => {{ const n = Number(document.getElementById('iteration').textContent); "
+        f"return {predicate}; }})()"
+    )
+
+
+def test_page_loads_clean_and_local(watched: Any, server: Any, shot: Any) -> None:
+    page = watched.page
+    ready_ms = open_page(page, server)
+    nav = page.evaluate(
+        "(() => { const n = performance.getEntriesByType('navigation')[0]; "
+        "return {dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd}; })()"
+    )
+    print(f"\nload-to-usable: {ready_ms:.0f} ms (DOMContentLoaded {nav['dcl']:.0f} ms)")
+    page.wait_for_timeout(500)  # let charts and views settle; late errors count too
+    shot(page, "01-loaded")
+    shot(page, "01-loaded-full", full_page=True)
+    assert watched.console_errors == []
+    assert watched.foreign_requests == []
+    assert ready_ms < 10_000  # target 2 s; generous for a loaded 2-core CI machine
+    expect(page.locator("#iteration")).to_have_text("0")
+    assert re.fullmatch(r"\d+\.\d+(e-?\d+)?", page.locator("#cost").inner_text())
+    for name in ("Play", "Step", "Next operation", "Previous operation", "Reset"):
+        expect(button(page, name)).to_be_visible()
+
+
+def test_step_makes_iteration_exactly_one(page: Page, server: Any, shot: Any) -> None:
+    open_page(page, server)
+    button(page, "Step").click()
+    expect(page.locator("#iteration")).to_have_text("1")
+    # The step animates op by op: a forward, then a backward op shows on the way.
+    expect(page.locator("#phase")).to_have_text(re.compile("forward|cost|backward"))
+    page.wait_for_timeout(600)
+    shot(page, "02-step-animating")
+    page.wait_for_timeout(1500)
+    assert iteration(page) == 1
+
+
+def test_next_operation_walks_the_ops_in_order(page: Page, server: Any, shot: Any) -> None:
+    open_page(page, server)
+    seen = []
+    for i, label in enumerate(DEFAULT_OPS):
+        button(page, "Next operation").click()
+        expect(page.locator("#operation")).to_have_text(label)
+        seen.append(page.locator("#operation").inner_text())
+        if label.startswith("dW[2]"):
+            shot(page, "03-backward-dW2", full_page=True)
+        if i == 11:
+            shot(page, "03-backward-dA2")
+    assert seen == DEFAULT_OPS
+    assert iteration(page) == 0  # walking the ops of iteration 0 trains nothing
+    button(page, "Previous operation").click()
+    expect(page.locator("#operation")).to_have_text(DEFAULT_OPS[-2])
+    # Past the last op, Next operation trains one iteration and shows its first op.
+    button(page, "Next operation").click()
+    button(page, "Next operation").click()
+    expect(page.locator("#iteration")).to_have_text("1")
+    expect(page.locator("#operation")).to_have_text(DEFAULT_OPS[0])
+
+
+def test_play_advances_pause_stops_and_frames_are_smooth(
+    page: Page, server: Any, shot: Any
+) -> None:
+    open_page(page, server)
+    button(page, "Play").click()
+    expect(button(page, "Pause")).to_be_visible()
+    wait_iteration(page, "n >= 5")
+    intervals = page.evaluate(
+        """() => new Promise((resolve) => {
+            const out = []; let last = null; const t0 = performance.now();
+            function tick(now) {
+                if (last !== null) out.push(now - last);
+                last = now;
+                if (now - t0 < 3000) requestAnimationFrame(tick); else resolve(out);
+            }
+            requestAnimationFrame(tick);
+        })"""
+    )
+    intervals.sort()
+    p95 = intervals[int(0.95 * (len(intervals) - 1))]
+    print(
+        f"\nrAF while playing: {len(intervals)} frames in 3 s, p95 interval {p95:.1f} ms, "
+        f"median {intervals[len(intervals) // 2]:.1f} ms"
+    )
+    shot(page, "04-playing")
+    assert p95 < 250  # target 33 ms; a sanity bound that a frozen page fails
+    button(page, "Pause").click()
+    expect(button(page, "Play")).to_be_visible()
+    page.wait_for_timeout(500)
+    stopped = iteration(page)
+    page.wait_for_timeout(1200)
+    assert iteration(page) == stopped
+    assert stopped >= 5
+
+
+def test_live_learning_rate_change_does_not_reset(page: Page, server: Any) -> None:
+    open_page(page, server)
+    button(page, "Play").click()
+    wait_iteration(page, "n >= 5")
+    before = iteration(page)
+    page.get_by_label("Learning rate").select_option("0.03")
+    wait_iteration(page, f"n >= {before + 10}")
+    assert "learningRate=0.03" in page.url
+    button(page, "Pause").click()
+    assert iteration(page) >= before + 10
+
+
+def test_same_hash_gives_same_cost_in_two_tabs(new_page: Any, server: Any) -> None:
+    hash_ = "#dataset=xor&networkShape=5,3&activation=relu&learningRate=0.1&seed=11&noise=0.2"
+    costs = []
+    for _ in range(2):
+        w = new_page()
+        page = w.page
+        open_page(page, server, hash_)
+        page.locator("#train-n-count").fill("7")
+        button(page, "Fast-forward").click()
+        expect(page.locator("#iteration")).to_have_text("7")
+        page.get_by_role("button", name="Step", exact=True).click()
+        expect(page.locator("#iteration")).to_have_text("8")
+        costs.append(page.locator("#cost").inner_text())
+        assert w.console_errors == []
+    assert costs[0] == costs[1]
+
+
+def test_bad_csv_shows_its_error(page: Page, server: Any, shot: Any) -> None:
+    open_page(page, server)
+    bad = b"x1,x2,label\n0.1,0.2,0\n0.3,oops,1\n0.5,0.6,0\n0.7,0.8,1\n0.2,0.1,0\n"
+    page.locator("#csv-file").set_input_files(
+        files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad}]
+    )
+    banner = page.locator("#banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("bad.csv")
+    expect(banner).to_contain_text(re.compile(r"line 3", re.I))
+    shot(page, "05-bad-csv")
+    # The previous run still works.
+    button(page, "Step").click()
+    expect(page.locator("#iteration")).to_have_text("1")
+
+
+def test_good_csv_starts_a_run_of_its_shape(page: Page, server: Any) -> None:
+    open_page(page, server)
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{i % 2},{int(i % 7 > 3)}" for i in range(40))
+    page.locator("#csv-file").set_input_files(
+        files=[
+            {"name": "mine.csv", "mimeType": "text/csv", "buffer": f"a,b,c,y\n{rows}\n".encode()}
+        ]
+    )
+    expect(page.locator("#network-caption")).to_contain_text("[3, 4, 4, 1]")
+    expect(page.locator("#banner")).to_be_hidden()
+    button(page, "Step").click()
+    expect(page.locator("#iteration")).to_have_text("1")
+
+
+def test_invalid_setting_shows_a_message(page: Page, server: Any) -> None:
+    open_page(page, server)
+    field = page.get_by_label("Examples")
+    field.fill("-5")
+    field.press("Enter")
+    field.blur()
+    expect(page.locator("#banner")).to_contain_text("Examples")
+    expect(page.locator("#iteration")).to_have_text("0")
+
+
+def test_keyboard_only_reaches_play_and_step(page: Page, server: Any, shot: Any) -> None:
+    open_page(page, server)
+    page.locator("body").click(position={"x": 5, "y": 700})
+
+    def tab_to(name: str) -> None:
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.textContent.trim()") == name:
+                return
+        raise AssertionError(f"Tab never reached the {name} button")
+
+    tab_to("Play")
+    page.keyboard.press("Enter")
+    expect(button(page, "Pause")).to_be_focused()
+    wait_iteration(page, "n >= 2")
+    page.keyboard.press("Enter")
+    expect(button(page, "Play")).to_be_visible()
+    page.wait_for_timeout(400)
+    before = iteration(page)
+    tab_to("Step")
+    page.keyboard.press("Space")
+    wait_iteration(page, f"n === {before + 1}")
+    # Shortcuts: s steps, → walks ops, ? opens the help.
+    page.keyboard.press("Escape")
+    page.locator("#iteration").click()
+    page.keyboard.press("s")
+    wait_iteration(page, f"n === {before + 2}")
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+    shot(page, "06-help")
+    page.keyboard.press("Escape")
+    expect(page.locator("#help")).to_be_hidden()
+
+
+def test_no_horizontal_overflow_at_1024_and_presenter_mode(
+    page: Page, server: Any, shot: Any
+) -> None:
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_page(page, server, "#networkShape=16,16&activation=relu&init=he")
+    page.wait_for_timeout(600)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    shot(page, "07-1024")
+    button(page, "Presenter mode").click()
+    page.wait_for_timeout(400)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    shot(page, "08-presenter")
+
+
+def test_diverged_run_says_so(page: Page, server: Any, shot: Any) -> None:
+    open_page(
+        page,
+        server,
+        "#dataset=sine&outputActivation=linear&loss=mean_squared_error"
+        "&activation=relu&init=he&networkShape=16,16&learningRate=10",
+    )
+    page.locator("#train-n-count").fill("300")
+    button(page, "Fast-forward").click()
+    expect(page.locator("#banner")).to_contain_text(re.compile("diverg", re.I), timeout=30_000)
+    shot(page, "09-diverged")
+    button(page, "Reset").click()
+    expect(page.locator("#iteration")).to_have_text("0")
+
+
+def test_lost_connection_reconnects_and_resumes(
+    new_page: Any, fresh_server: Any, shot: Any
+) -> None:
+    srv = fresh_server
+    page = new_page().page
+    open_page(page, srv)
+    button(page, "Step").click()
+    expect(page.locator("#iteration")).to_have_text("1")
+    srv.stop()
+    expect(page.locator("#connection")).to_contain_text("Connection lost")
+    shot(page, "10-connection-lost")
+    time.sleep(0.5)
+    srv.start()
+    # The restarted server has no such session: the page starts a new run and says so.
+    expect(page.locator("#banner")).to_contain_text("new run", timeout=30_000)
+    expect(page.locator("#connection")).not_to_contain_text("Connection lost", timeout=30_000)
+    expect(page.locator("#iteration")).to_have_text("0")
+    button(page, "Step").click()
+    expect(page.locator("#iteration")).to_have_text("1")
