@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -14,6 +15,41 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trace(args: argparse.Namespace) -> int:
+    """Print /api/trace's answer for the body in a file (or - for stdin); errors go to stderr."""
+    from pydantic import ValidationError
+
+    from app.api.encoding import dumps, loads
+    from app.api.errors import ApiError
+    from app.api.schemas import TraceIn
+    from app.api.trace import trace
+    from app.engine import EngineError
+    from app.settings import get_settings
+
+    try:
+        text = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        body = TraceIn.model_validate(loads(text))
+        answer = trace(body, get_settings())
+    except OSError as exc:
+        print(f"backprop-viz trace: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # bad JSON, pydantic ValidationError, EngineError
+        if isinstance(exc, ValidationError):
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"])
+                print(f"backprop-viz trace: {where}: {err['msg']}", file=sys.stderr)
+        elif isinstance(exc, EngineError):
+            print(f"backprop-viz trace: {exc.field}: {exc.message}", file=sys.stderr)
+        else:
+            print(f"backprop-viz trace: {args.file} is not valid JSON: {exc}", file=sys.stderr)
+        return 1
+    except ApiError as exc:
+        print(f"backprop-viz trace: {exc.field}: {exc.message}", file=sys.stderr)
+        return 1
+    sys.stdout.buffer.write(dumps(answer) + b"\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="backprop-viz", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -21,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=_serve)
+    trace = sub.add_parser("trace", help="print /api/trace's answer for a JSON body in FILE")
+    trace.add_argument("file", metavar="FILE.json", help="the request body (- reads stdin)")
+    trace.set_defaults(func=_trace)
     args = parser.parse_args(argv)
     return int(args.func(args))
 
