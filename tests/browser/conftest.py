@@ -83,6 +83,11 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[Server]:
+    """The app served by `backprop-viz serve`; BPV_BROWSER_PORT reuses a running server."""
+    port = os.environ.get("BPV_BROWSER_PORT")
+    if port:
+        yield Server(int(port))
+        return
     srv = Server(free_port())
     srv.start()
     yield srv

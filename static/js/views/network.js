@@ -91,19 +91,20 @@ export class NetworkView {
     const width = this.root.clientWidth || 600;
     const height = this.root.clientHeight || 380;
     const L = this.layers.length - 1;
-    const maxUnits = Math.max(...this.layers);
     const top = 22;
     const usable = height - top - 6;
-    const size = Math.max(10, Math.min(44, usable / maxUnits - 4));
-    const padX = size / 2 + 8;
-    const colX = (l) => padX + (l * (width - 2 * padX)) / Math.max(1, L);
+    // Each column sizes its own nodes: a 2-unit input layer keeps big heatmaps next to 16 units.
+    const sizes = this.layers.map((n) => Math.max(10, Math.min(44, usable / n - 4)));
+    const padX = sizes[0] / 2 + 8;
+    const padRight = sizes[L] / 2 + 8;
+    const colX = (l) => padX + (l * (width - padX - padRight)) / Math.max(1, L);
     const pos = this.layers.map((n, l) => {
-      const gap = Math.min(size + 10, usable / n);
+      const gap = Math.min(sizes[l] + 10, usable / n);
       const y0 = top + usable / 2 - (gap * (n - 1)) / 2;
       return Array.from({ length: n }, (_, j) => [colX(l), y0 + j * gap]);
     });
     this.layers.forEach((n, l) => {
-      const bandW = Math.min(size + 18, (width - 2 * padX) / Math.max(1, L) - 4);
+      const bandW = Math.min(sizes[l] + 18, (width - padX - padRight) / Math.max(1, L) - 4);
       this.bands[l].setAttribute("x", colX(l) - bandW / 2);
       this.bands[l].setAttribute("y", 2);
       this.bands[l].setAttribute("width", bandW);
@@ -114,16 +115,16 @@ export class NetworkView {
         const { el } = this.nodes[l][j];
         el.style.left = `${pos[l][j][0]}px`;
         el.style.top = `${pos[l][j][1]}px`;
-        el.style.width = `${size}px`;
-        el.style.height = `${size}px`;
+        el.style.width = `${sizes[l]}px`;
+        el.style.height = `${sizes[l]}px`;
       }
     });
     for (let l = 1; l <= L; l += 1) {
       this.links[l].forEach((row, j) =>
         row.forEach((line, k) => {
-          line.setAttribute("x1", pos[l - 1][k][0] + size / 2);
+          line.setAttribute("x1", pos[l - 1][k][0] + sizes[l - 1] / 2);
           line.setAttribute("y1", pos[l - 1][k][1]);
-          line.setAttribute("x2", pos[l][j][0] - size / 2);
+          line.setAttribute("x2", pos[l][j][0] - sizes[l] / 2);
           line.setAttribute("y2", pos[l][j][1]);
         }),
       );
