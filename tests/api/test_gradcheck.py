@@ -1,0 +1,49 @@
+"""POST /api/gradcheck: the verdict, and its limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def test_mazur_passes(client: TestClient, mazur: dict[str, Any]) -> None:
+    del mazur["learning_rate"]
+    r = client.post("/api/gradcheck", json={**mazur, "epsilon": 1e-6})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["passed"] is True and out["max_difference"] < 2e-7
+    assert set(out["per_param"]) == {"W1", "b1", "W2", "b2"}
+    assert out["verdict"].startswith("passed")
+
+
+def test_verdict_fails_below_the_threshold(client: TestClient, mazur: dict[str, Any]) -> None:
+    del mazur["learning_rate"]
+    out = client.post("/api/gradcheck", json={**mazur, "epsilon": 1e-2, "threshold": 1e-12}).json()
+    assert out["passed"] is False and out["verdict"].startswith("failed")
+
+
+def test_gradcheck_limits(client: TestClient) -> None:
+    body = {
+        "layers": [64, 64, 1],
+        "activations": ["tanh", "sigmoid"],
+        "loss": "binary_cross_entropy",
+        "X": [[0.0]] * 64,
+        "Y": [[1.0]],
+    }
+    r = client.post("/api/gradcheck", json=body)
+    assert r.status_code == 422
+    assert "max_gradcheck_parameters" in r.json()["detail"][0]["msg"]
+    body = {
+        "layers": [1, 1],
+        "activations": ["sigmoid"],
+        "loss": "binary_cross_entropy",
+        "X": [[0.0] * 300],
+        "Y": [[1.0] * 300],
+    }
+    r = client.post("/api/gradcheck", json=body)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "X"]
+
+
+def test_gradcheck_refuses_learning_rate(client: TestClient, mazur: dict[str, Any]) -> None:
+    assert client.post("/api/gradcheck", json=mazur).status_code == 422
