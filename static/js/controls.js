@@ -6,6 +6,11 @@ import { hiddenActivations, normalize } from "./state.js";
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const L2_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const LOSS_LABELS = {
+  binary_cross_entropy: "binary cross-entropy",
+  categorical_cross_entropy: "categorical cross-entropy",
+  mean_squared_error: "squared error",
+};
 const $ = (id) => document.getElementById(id);
 
 function fillSelect(select, values, labels = {}) {
@@ -226,7 +231,7 @@ export class Controls {
       if (!list.includes(s[id])) fillSelect($(id), [...list, s[id]].sort((a, b) => a - b));
       $(id).value = String(s[id]);
     }
-    fillSelect($("loss"), this.catalog.compatible_losses?.[s.outputActivation] ?? this.catalog.losses ?? []);
+    fillSelect($("loss"), this.catalog.compatible_losses?.[s.outputActivation] ?? this.catalog.losses ?? [], LOSS_LABELS);
     $("loss").value = s.loss;
     $("nSamples").disabled = s.dataset === "csv";
     $("noise").disabled = s.dataset === "csv" || info?.has_noise === false;

@@ -18,7 +18,7 @@ import { OutputView } from "./views/output.js";
 import { WalkthroughView } from "./views/walkthrough.js";
 
 const $ = (id) => document.getElementById(id);
-const fmtCost = (c) => (Number.isFinite(c) ? Number(c).toPrecision(6) : String(c));
+const fmtCost = (c) => (Number.isFinite(c) ? Number(c).toPrecision(6) : "not finite");
 const fmtPct = (a) => (Number.isFinite(a) ? `${(100 * a).toFixed(1)}%` : "–");
 
 const ui = {

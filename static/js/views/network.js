@@ -133,6 +133,12 @@ export class NetworkView {
 
   /** Input neurons of a 2-D dataset show x1 and x2 over the plane. */
   _drawInputs() {
+    if (this.inputRange && this.layers[0] === 1) {
+      const [lo, hi] = this.inputRange[0];
+      const row = Array.from({ length: 40 }, (_, i) => lo + ((hi - lo) * i) / 39);
+      this._paint(this.nodes[0][0], [row], Math.max(Math.abs(lo), Math.abs(hi)));
+      return;
+    }
     if (!this.inputRange || this.layers[0] !== 2) return;
     const r = 24;
     for (let k = 0; k < 2; k += 1) {

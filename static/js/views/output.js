@@ -51,6 +51,7 @@ export class OutputView {
     this.L = config.layers.length - 1;
     this.lastStep = -1;
     this._lines = false;
+    this._noAccuracy = false;
     this._pending = { cost: [], norms: [] };
     this._pendingGrid = null;
     const P = this.Plotly;
@@ -192,7 +193,12 @@ export class OutputView {
       x: [x, x],
       y: [frames.map((f) => num(f.train_cost ?? f.cost)), frames.map((f) => num(f.test_cost))],
     }, [0, 1], MAX_POINTS);
-    if (frames.some((f) => f.train_accuracy !== null && f.train_accuracy !== undefined)) {
+    const hasAccuracy = frames.some((f) => f.train_accuracy !== null && f.train_accuracy !== undefined);
+    if (!hasAccuracy && !this._noAccuracy) {
+      this._noAccuracy = true;
+      this.Plotly.relayout(this.els.accuracy, { "title.text": "Accuracy: n/a (regression)" });
+    }
+    if (hasAccuracy) {
       this.Plotly.extendTraces(this.els.accuracy, {
         x: [x, x],
         y: [frames.map((f) => f.train_accuracy ?? null), frames.map((f) => f.test_accuracy ?? null)],
