@@ -256,7 +256,7 @@ export function opExplanation(op, config) {
     dW: `dW[${l}] comes from dZ[${l}] and the cached A[${l - 1}], averaged over the m examples; kept for the update.`,
     db: `db[${l}] is dZ[${l}] averaged over the m examples; kept for the update.`,
     dA_prev: `The hand-off: dA[${l - 1}] goes down to layer ${l - 1}, which needs it to make its own dZ[${l - 1}].`,
-    update: "Gradient descent: every W and b moves against its gradient.",
+    update: "Gradient descent: every W and b moves against its gradient, by α times dW and db. The W and b shown are the ones this iteration used; the next iteration shows the updated ones.",
   }[op.kind] ?? "";
 }
 
