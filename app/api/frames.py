@@ -23,8 +23,22 @@ def initial_step(network: Network, X: np.ndarray, Y: np.ndarray, l2: float = 0.0
         trace = network.forward(X)
         grads = backward_pass(trace.layers, Y, network.loss, with_dX=False, l2=l2)
     layers = [
+        # No update at iteration 0: W_new and b_new are W and b.
         LayerStep(
-            c.layer, c.activation, c.A_prev, c.W, c.b, c.Z, c.A, g.dA, g.dZ, g.dW, g.db, g.dA_prev
+            c.layer,
+            c.activation,
+            c.A_prev,
+            c.W,
+            c.b,
+            c.Z,
+            c.A,
+            g.dA,
+            g.dZ,
+            g.dW,
+            g.db,
+            g.dA_prev,
+            c.W,
+            c.b,
         )
         for c, g in zip(trace.layers, grads.layers, strict=True)
     ]
@@ -83,6 +97,8 @@ def frame(
                 "b": s.b.astype(F32),
                 "dW": s.dW.astype(F32),
                 "db": s.db.astype(F32),
+                "W_new": s.W_new.astype(F32),
+                "b_new": s.b_new.astype(F32),
                 "dW_norm": _norm(s.dW),
                 "dA_norm": _norm(s.dA),
             }
