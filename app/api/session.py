@@ -159,6 +159,10 @@ class Session:
 
     def frame(self) -> dict[str, Any]:
         step, X, Y = self.current()
+        with np.errstate(over="ignore"):  # a diverged run's values overflow float32: inf
+            return self._frame(step, X, Y)
+
+    def _frame(self, step: Step, X: np.ndarray, Y: np.ndarray) -> dict[str, Any]:
         return frame(
             step,
             self.iteration,
@@ -172,9 +176,13 @@ class Session:
         )
 
     def grid(self) -> dict[str, Any] | None:
-        return grid(
-            self.network, self.iteration, self.dataset.input_range, self.settings.grid_resolution
-        )
+        with np.errstate(over="ignore"):
+            return grid(
+                self.network,
+                self.iteration,
+                self.dataset.input_range,
+                self.settings.grid_resolution,
+            )
 
     def reset(self) -> None:
         self.trainer.reset()
