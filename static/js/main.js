@@ -21,6 +21,16 @@ const $ = (id) => document.getElementById(id);
 const fmtCost = (c) => (Number.isFinite(c) ? Number(c).toPrecision(6) : "not finite");
 const fmtPct = (a) => (Number.isFinite(a) ? `${(100 * a).toFixed(1)}%` : "–");
 
+// Per-view draw times (ms), last 120 each: window.__bpvTiming, for profiling from a test.
+const timing = Object.fromEntries(
+  ["network", "BlocksView", "InspectorView", "LessonView", "WalkthroughView", "plotly", "plotly_cost", "plotly_norms", "plotly_boundary"].map((k) => [k, []]),
+);
+for (const list of Object.values(timing)) {
+  const push = list.push.bind(list);
+  list.push = (x) => (list.length >= 120 && list.shift(), push(x));
+}
+window.__bpvTiming = timing;
+
 const ui = {
   banner(message, kind = "error") {
     $("banner-text").textContent = message;
@@ -71,7 +81,7 @@ class App {
       tooltip: $("tooltip"),
     });
     this.output = new OutputView({
-      boundary: $("chart-boundary"), cost: $("chart-cost"), accuracy: $("chart-accuracy"), norms: $("chart-norms"),
+      boundary: $("chart-boundary"), cost: $("chart-cost"), norms: $("chart-norms"), key: $("chart-key"),
     });
     if (!this.output.available) ui.banner("plotly.js did not load, so the charts are off; the rest of the page works.");
     $("banner-close").addEventListener("click", () => ui.clearBanner());
@@ -367,7 +377,8 @@ class App {
       this.shown.op = op;
       this.render(frame, op);
     }
-    this.output.tick(now);
+    const t2 = performance.now();
+    if (this.output.tick(now)) timing.plotly.push(performance.now() - t2);
     const scrubKey = `${this.timeline.size}:${this.timeline.cursor}:${this.timeline.live}`;
     if (scrubKey !== this.shown.scrub && frame) {
       this.shown.scrub = scrubKey;
@@ -395,10 +406,14 @@ class App {
     $("equation").textContent = op && this.config && frame
       ? equation(op, { layers: this.config.layers, m: frame.m ?? "m", activations: this.config.activations })
       : "";
+    const t0 = performance.now();
     this.network.update(frame, op);
+    timing.network.push(performance.now() - t0);
     for (const view of this.views) {
+      const t1 = performance.now();
       try {
         view.update(frame, op);
+        timing[view.constructor.name]?.push(performance.now() - t1);
       } catch (err) {
         console.error(err);
         if (!this._viewError) ui.banner(`A view failed to draw (${err.message}); the rest of the page continues.`);

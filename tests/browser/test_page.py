@@ -299,3 +299,29 @@ def test_lost_connection_reconnects_and_resumes(
     expect(page.locator("#iteration")).to_have_text("0")
     button(page, "Step").click()
     expect(page.locator("#iteration")).to_have_text("1")
+
+
+def test_scrub_back_and_numbers_on_focus(page: Page, server: Any, shot: Any) -> None:
+    open_page(page, server)
+    page.locator("#train-n-count").fill("12")
+    button(page, "Fast-forward").click()
+    expect(page.locator("#iteration")).to_have_text("12")
+    page.wait_for_timeout(300)
+    live_cost = page.locator("#cost").inner_text()
+    scrub = page.get_by_label("Recent iterations")
+    scrub.focus()
+    page.keyboard.press("Home")  # the oldest kept frame
+    expect(page.locator("#scrub-label")).to_have_text(re.compile(r"it\. \d+"))
+    shown = iteration(page)
+    assert shown < 12
+    expect(page.locator("#scrub-label")).to_have_text(f"it. {shown}")
+    assert page.locator("#cost").inner_text() != live_cost
+    page.keyboard.press("End")
+    expect(page.locator("#iteration")).to_have_text("12")
+    expect(page.locator("#scrub-label")).to_have_text("live")
+    # A neuron's numbers show on keyboard focus, not only on hover.
+    page.get_by_role("button", name="Layer 1, unit 1", exact=True).focus()
+    tip = page.locator("#tooltip")
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text("b[1][0]")
+    shot(page, "11-neuron-focus")

@@ -1,13 +1,15 @@
 // Output charts (Plotly): train/test cost, accuracy, per-layer gradient norms (log y),
 // and the decision boundary with the data for 2-D sets (a fit curve for 1-D regression).
 // Each chart is built once per session; frames only queue points, and tick() flushes
-// at most one Plotly call per animation frame, each chart at most every 100 ms.
+// at most one chart per animation frame, each chart about once a second while training
+// (a Plotly redraw costs 15-35 ms, so more often would drop animation frames).
 
 import { colorscale, NEGATIVE, POSITIVE } from "../palette.js";
 
 // Okabe-Ito: a categorical palette that colour-blind readers can tell apart.
 const LAYER_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"];
-const MIN_INTERVAL_MS = 100;
+const MIN_INTERVAL_MS = 1000; // per chart
+const GLOBAL_INTERVAL_MS = 250; // all charts together: at most 4 Plotly calls a second
 const MAX_POINTS = 3000;
 const CONFIG = { displayModeBar: false, responsive: true };
 
@@ -31,12 +33,13 @@ const column = (M, i) => M.map((row) => row[i]);
 const labelOf = (Y, i) => (Y.length === 1 ? Y[0][i] : column(Y, i).indexOf(Math.max(...column(Y, i))));
 
 export class OutputView {
-  /** els: {boundary, cost, accuracy, norms} chart containers. */
+  /** els: {boundary, cost, norms} chart containers. */
   constructor(els) {
     this.els = els;
     this.Plotly = window.Plotly;
     this.built = false;
-    this._last = { cost: 0, accuracy: 0, norms: 0, boundary: 0 };
+    this._last = { cost: 0, norms: 0, boundary: 0 };
+    this._lastAny = 0;
     this._rr = 0;
   }
 
@@ -55,33 +58,62 @@ export class OutputView {
     this._pending = { cost: [], norms: [] };
     this._pendingGrid = null;
     const P = this.Plotly;
+    const solid = (color) => ({ color, width: 2 });
+    const dotted = (color) => ({ color, width: 2, dash: "dot" });
     const cost = [
-      { x: [], y: [], name: "train cost", mode: "lines+markers", marker: { size: 3 }, line: { color: "#0072B2", width: 2 } },
-      { x: [], y: [], name: "test cost", mode: "lines+markers", marker: { size: 3 }, line: { color: "#E69F00", width: 2, dash: "dot" } },
-    ];
-    const accuracy = [
-      { x: [], y: [], name: "train accuracy", mode: "lines+markers", marker: { size: 3 }, line: { color: "#0072B2", width: 2 } },
-      { x: [], y: [], name: "test accuracy", mode: "lines+markers", marker: { size: 3 }, line: { color: "#E69F00", width: 2, dash: "dot" } },
+      { x: [], y: [], name: "train J", mode: "lines+markers", marker: { size: 3 }, line: solid("#0072B2") },
+      { x: [], y: [], name: "test J", mode: "lines+markers", marker: { size: 3 }, line: solid("#E69F00") },
+      { x: [], y: [], name: "train acc.", yaxis: "y2", mode: "lines+markers", marker: { size: 3 }, line: dotted("#0072B2") },
+      { x: [], y: [], name: "test acc.", yaxis: "y2", mode: "lines+markers", marker: { size: 3 }, line: dotted("#E69F00") },
     ];
     const norms = [];
-    for (let l = 1; l <= this.L; l += 1) {
-      const color = LAYER_COLOURS[(l - 1) % LAYER_COLOURS.length];
-      norms.push({ x: [], y: [], name: `‖dW[${l}]‖`, mode: "lines+markers", marker: { size: 3 }, line: { color, width: 2 } });
-    }
-    for (let l = 1; l <= this.L; l += 1) {
-      const color = LAYER_COLOURS[(l - 1) % LAYER_COLOURS.length];
-      norms.push({ x: [], y: [], name: `‖dA[${l}]‖`, mode: "lines+markers", marker: { size: 3 }, line: { color, width: 1.5, dash: "dot" } });
+    for (const key of ["dW", "dA"]) {
+      for (let l = 1; l <= this.L; l += 1) {
+        const color = LAYER_COLOURS[(l - 1) % LAYER_COLOURS.length];
+        norms.push({
+          x: [], y: [], name: key === "dW" ? `layer ${l}` : `‖dA[${l}]‖`, legendgroup: `l${l}`,
+          showlegend: key === "dW", hovertemplate: `‖${key}[${l}]‖ = %{y:.3g}<extra>it. %{x}</extra>`,
+          mode: "lines+markers", marker: { size: 3 }, line: key === "dW" ? solid(color) : dotted(color),
+        });
+      }
     }
     const draw = this.built ? P.react : P.newPlot;
-    draw(this.els.cost, cost, baseLayout("Cost J", { yaxis: { rangemode: "tozero", automargin: true } }), CONFIG);
-    draw(this.els.accuracy, accuracy, baseLayout("Accuracy", { yaxis: { range: [0, 1.02], automargin: true } }), CONFIG);
-    draw(this.els.norms, norms, baseLayout("Gradient norms per layer (log): vanishing or exploding?", {
-      yaxis: { type: "log", automargin: true, exponentformat: "power" },
-      legend: { orientation: "v", x: 1.02, y: 1, font: { size: 10 } },
-      margin: { l: 44, r: 4, t: 22, b: 24 },
+    draw(this.els.cost, cost, baseLayout("Cost J · accuracy (dotted, right axis)", {
+      showlegend: false,
+      yaxis: { rangemode: "tozero", automargin: true },
+      yaxis2: {
+        overlaying: "y", side: "right", range: [0, 1.02], showgrid: false, automargin: true,
+        tickmode: "array", tickvals: [0, 0.5, 1], ticktext: ["0%", "50%", "100%"],
+      },
+      margin: { l: 40, r: 30, t: 22, b: 24 },
     }), CONFIG);
+    draw(this.els.norms, norms, baseLayout("‖dW[l]‖ solid · ‖dA[l]‖ dotted (log)", {
+      showlegend: false,
+      yaxis: { type: "log", automargin: true, exponentformat: "power" },
+      margin: { l: 40, r: 8, t: 22, b: 24 },
+    }), CONFIG);
+    this._buildKey();
     this._buildBoundary(config, data, inputRange, draw);
     this.built = true;
+  }
+
+  /** The charts' colour key (legends inside 175 px charts would hide the lines). */
+  _buildKey() {
+    const key = this.els.key;
+    if (!key) return;
+    const swatch = (color, text, dash = false) => {
+      const span = document.createElement("span");
+      span.className = "key-item";
+      const line = document.createElement("i");
+      line.style.borderTop = `3px ${dash ? "dotted" : "solid"} ${color}`;
+      span.append(line, text);
+      return span;
+    };
+    const layers = Array.from({ length: this.L }, (_, i) => swatch(LAYER_COLOURS[i % LAYER_COLOURS.length], `layer ${i + 1}`));
+    key.replaceChildren(
+      swatch("#0072B2", "train"), swatch("#E69F00", "test"), swatch("#555", "accuracy", true),
+      document.createTextNode(" · norms: "), ...layers,
+    );
   }
 
   _buildBoundary(config, data, inputRange, draw) {
@@ -162,26 +194,31 @@ export class OutputView {
     if (this.available && this.boundaryKind !== "none") this._pendingGrid = grid;
   }
 
-  /** Flush at most one chart's queued update. Call once per animation frame. */
+  /** Flush at most one chart's queued update (true when it did). Call once per animation frame. */
   tick(now) {
-    if (!this.available || !this.config) return;
+    if (!this.available || !this.config) return false;
+    if (now - this._lastAny < GLOBAL_INTERVAL_MS) return false;
     const jobs = ["cost", "norms", "boundary"];
     for (let k = 0; k < jobs.length; k += 1) {
       const job = jobs[(this._rr + k) % jobs.length];
       if (now - this._last[job] < MIN_INTERVAL_MS) continue;
       if (job === "boundary" ? !this._pendingGrid : this._pending[job].length === 0) continue;
       this._last[job] = now;
+      this._lastAny = now;
       this._rr = (this._rr + k + 1) % jobs.length;
+      const t0 = performance.now();
       this[`_flush_${job}`]();
-      return;
+      (window.__bpvTiming?.[`plotly_${job}`] ?? []).push(performance.now() - t0);
+      return true;
     }
+    return false;
   }
 
   /** Markers help while a chart has a point or two; afterwards plain lines read better. */
   _linesOnly(step) {
     if (this._lines || step < 3) return;
     this._lines = true;
-    for (const el of [this.els.cost, this.els.accuracy, this.els.norms]) this.Plotly.restyle(el, { mode: "lines" });
+    for (const el of [this.els.cost, this.els.norms]) this.Plotly.restyle(el, { mode: "lines" });
   }
 
   _flush_cost() {
@@ -189,21 +226,18 @@ export class OutputView {
     this._linesOnly(frames.at(-1).step);
     const x = frames.map((f) => f.step);
     const num = (v) => (Number.isFinite(v) ? v : null);
-    this.Plotly.extendTraces(this.els.cost, {
-      x: [x, x],
-      y: [frames.map((f) => num(f.train_cost ?? f.cost)), frames.map((f) => num(f.test_cost))],
-    }, [0, 1], MAX_POINTS);
     const hasAccuracy = frames.some((f) => f.train_accuracy !== null && f.train_accuracy !== undefined);
     if (!hasAccuracy && !this._noAccuracy) {
-      this._noAccuracy = true;
-      this.Plotly.relayout(this.els.accuracy, { "title.text": "Accuracy: n/a (regression)" });
+      this._noAccuracy = true; // regression: no accuracy axis
+      this.Plotly.relayout(this.els.cost, { "yaxis2.visible": false, "title.text": "Cost J (regression: no accuracy)" });
     }
-    if (hasAccuracy) {
-      this.Plotly.extendTraces(this.els.accuracy, {
-        x: [x, x],
-        y: [frames.map((f) => f.train_accuracy ?? null), frames.map((f) => f.test_accuracy ?? null)],
-      }, [0, 1], MAX_POINTS);
-    }
+    this.Plotly.extendTraces(this.els.cost, {
+      x: [x, x, x, x],
+      y: [
+        frames.map((f) => num(f.train_cost ?? f.cost)), frames.map((f) => num(f.test_cost)),
+        frames.map((f) => f.train_accuracy ?? null), frames.map((f) => f.test_accuracy ?? null),
+      ],
+    }, [0, 1, 2, 3], MAX_POINTS);
   }
 
   _flush_norms() {
@@ -236,7 +270,7 @@ export class OutputView {
   /** Larger chart type in presenter mode. */
   setFontSize(px) {
     if (!this.available || !this.built) return;
-    for (const el of Object.values(this.els)) {
+    for (const el of [this.els.boundary, this.els.cost, this.els.norms]) {
       if (el.classList.contains("hidden-chart")) continue;
       this.Plotly.relayout(el, { "font.size": px, "title.font.size": px + 1 });
     }
