@@ -244,7 +244,8 @@ export class Controls {
     const s = this.state;
     const acts = hiddenActivations(s);
     const maxLayers = this.limits.max_layers ?? 8;
-    const maxUnits = this.limits.max_units ?? 32;
+    // The diagram stays readable up to 32 units a layer (a URL may still ask for more).
+    const maxUnits = Math.min(this.limits.max_units ?? 32, 32);
     const list = $("hidden-layers");
     const key = `${s.networkShape.length}`;
     if (list.dataset.key !== key) {

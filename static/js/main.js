@@ -265,8 +265,21 @@ class App {
   }
 
   endFast() {
+    const wasFast = this.playback.pending?.mode === "fast";
     this.playback.endFast();
     this.controls.setProgress(0, null);
+    if (wasFast) this.backfillCharts();
+  }
+
+  /** A fast-forward's frames skip iterations; the session's history has them all. */
+  async backfillCharts() {
+    const id = this.session.id;
+    try {
+      const info = await api.getSession(id);
+      if (id === this.session.id) this.output.setHistory(info.history);
+    } catch {
+      // The charts keep the frames they have; nothing else depends on this.
+    }
   }
 
   setPlaying(playing) {

@@ -184,6 +184,35 @@ export class OutputView {
     this._pending.norms.push(frame);
   }
 
+  /**
+   * Redraw the cost and norm charts from the session's history (GET /api/sessions/{id}),
+   * e.g. after a fast-forward whose frames skipped iterations. One Plotly call per chart.
+   */
+  setHistory(history) {
+    if (!this.available || !this.config || !history?.length) return;
+    const last = history.at(-1).iteration;
+    const x = history.map((h) => h.iteration);
+    const num = (v) => (Number.isFinite(v) ? v : null);
+    const pos = (v) => (Number.isFinite(v) && v > 0 ? v : null);
+    this._pending.cost = this._pending.cost.filter((f) => f.step > last);
+    this._pending.norms = this._pending.norms.filter((f) => f.step > last);
+    this.lastStep = Math.max(this.lastStep, last);
+    this.Plotly.restyle(this.els.cost, {
+      x: [x, x, x, x],
+      y: [
+        history.map((h) => num(h.train_cost ?? h.cost)), history.map((h) => num(h.test_cost)),
+        history.map((h) => h.train_accuracy ?? null), history.map((h) => h.test_accuracy ?? null),
+      ],
+      mode: "lines",
+    }, [0, 1, 2, 3]);
+    const ys = [];
+    for (const key of ["dW_norms", "dA_norms"]) {
+      for (let l = 0; l < this.L; l += 1) ys.push(history.map((h) => pos(h[key]?.[l])));
+    }
+    this.Plotly.restyle(this.els.norms, { x: ys.map(() => x), y: ys, mode: "lines" }, ys.map((_, i) => i));
+    this._lines = true;
+  }
+
   /** Keep the data for resets. */
   rememberData(data, inputRange) {
     this._data = data;
