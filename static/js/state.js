@@ -80,7 +80,7 @@ function formatValue(prop, value) {
 export function serialize(state) {
   return PROPS.filter((p) => state[p.name] !== undefined)
     .filter((p) => !(p.type === "strings" && state[p.name].length === 0))
-    .map((p) => `${p.name}=${encodeURIComponent(formatValue(p, state[p.name]))}`)
+    .map((p) => `${p.name}=${encodeURIComponent(formatValue(p, state[p.name])).replace(/%2C/g, ",")}`)
     .join("&");
 }
 

@@ -325,3 +325,14 @@ def test_scrub_back_and_numbers_on_focus(page: Page, server: Any, shot: Any) -> 
     expect(tip).to_be_visible()
     expect(tip).to_contain_text("b[1][0]")
     shot(page, "11-neuron-focus")
+
+
+def test_editing_the_hash_starts_that_run(page: Page, server: Any) -> None:
+    open_page(page, server, "#networkShape=3&seed=1")
+    expect(page.locator("#network-caption")).to_contain_text("[2, 3, 1]")
+    page.evaluate("location.hash = '#networkShape=5,2&activation=relu&seed=2&bogus=1'")
+    expect(page.locator("#network-caption")).to_contain_text("[2, 5, 2, 1] · relu, relu, sigmoid")
+    expect(page.locator("#banner")).to_contain_text('unknown URL setting "bogus"')
+    # The page rewrites the hash to its canonical form, which drops the unknown key.
+    page.wait_for_function("!location.hash.includes('bogus')")
+    assert "networkShape=5,2" in page.url

@@ -105,3 +105,9 @@ test("names are checked against the catalog", async () => {
   assert.equal(errors.length, 4);
   assert.equal(checkAgainstCatalog({ ...ok, dataset: "csv" }, catalog).state.dataset, "circle");
 });
+
+test("lists stay readable in the hash (commas are not escaped)", () => {
+  const text = serialize({ ...DEFAULTS, networkShape: [8, 4] });
+  assert.ok(text.includes("networkShape=8,4"), text);
+  assert.ok(text.startsWith("dataset=circle&"));
+});
