@@ -162,3 +162,12 @@ test("explicit dZ from the cache matches hand-computed values", async () => {
   assert.ok(maxAbsDiff(explicitDZ("softmax", dAs, As, As), subtract(As, Ys)) < 1e-15);
   assert.throws(() => explicitDZ("swish", [[1]], [[1]], [[1]]), /unknown activation swish/);
 });
+
+test("lesson agreement text: server float64 figure first, the browser's float32 one explained", async () => {
+  const { agreementText } = await import("../views/math.js");
+  const t = agreementText(3, true, 5.8e-8, 1.1e-16);
+  assert.match(t, /^max \|dZ\[3\] explicit − \(A\[3\] − Y\)\| = 1\.1e-16 over the whole batch in float64/);
+  assert.match(t, /Recomputed here from this window's values: 5\.8e-8 \(the browser gets float32/);
+  assert.equal(agreementText(2, true, 0, null), "They agree: recomputed here from this window's values: 0.");
+  assert.match(agreementText(2, false, 0.451, null), /= 0\.451 in this window: A\[2\] − Y is not dZ\[2\]/);
+});

@@ -4,7 +4,7 @@
 import { fmtNum, fmtShape, isMatched, layerShapes, lossName } from "./math.js";
 
 const NS = "http://www.w3.org/2000/svg";
-const G = { x0: 10, inW: 62, gap: 96, bw: 188, fy: 30, fh: 100, by: 226, bh: 126, outY: 374, upY: 420, upH: 30, costW: 150 };
+const G = { x0: 8, inW: 56, gap: 86, bw: 180, fy: 30, fh: 100, by: 226, bh: 126, outY: 374, upY: 420, upH: 30, costW: 140 };
 G.first = G.x0 + G.inW + G.gap;
 G.col = G.bw + G.gap;
 
@@ -79,7 +79,7 @@ export class BlocksView {
     const width = costX + G.costW + G.x0;
     const height = G.upY + G.upH + 12;
     s.setAttribute("viewBox", `0 0 ${width} ${height}`);
-    s.style.minWidth = `${Math.round(width * 0.62)}px`; // below this, scroll inside the panel
+    s.style.minWidth = `${Math.round(width * 0.6)}px`; // below this, scroll inside the panel
     const defs = svg("defs", {}, s);
     const marker = svg("marker", { id: "bv-head", viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 13, markerHeight: 13, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, defs);
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow-head" }, marker);
@@ -150,10 +150,10 @@ export class BlocksView {
     // cost box
     const c = svg("g", { class: "cost-box" }, s);
     svg("rect", { x: costX, y: G.fy, width: G.costW, height: G.by + G.bh - G.fy, rx: 10, class: "box cost" }, c);
-    mathText(c, costX + 75, G.fy + 22, "Loss", "box-title", "middle", G.costW - 14);
-    mathText(c, costX + 75, G.fy + 42, lossName(config.loss), "box-line", "middle", G.costW - 14);
-    this.costLive = mathText(c, costX + 75, G.fy + 70, "J = ", "box-cost", "middle").live;
-    this.mLive = mathText(c, costX + 75, G.fy + 92, "", "box-live", "middle").live;
+    mathText(c, costX + G.costW / 2, G.fy + 22, "Loss", "box-title", "middle", G.costW - 14);
+    mathText(c, costX + G.costW / 2, G.fy + 42, lossName(config.loss), "box-line", "middle", G.costW - 14);
+    this.costLive = mathText(c, costX + G.costW / 2, G.fy + 70, "J = ", "box-cost", "middle").live;
+    this.mLive = mathText(c, costX + G.costW / 2, G.fy + 92, "", "box-live", "middle").live;
     mathText(c, costX + 10, G.by - 34, `dA[${L}] = ∂L/∂A[${L}]`, "box-line", "start", G.costW - 18);
     const matched = isMatched(config.activations[L - 1], config.loss, this.ctx.catalog);
     mathText(c, costX + 10, G.by - 12, matched ? "shortcut (matched):" : "no shortcut:", "box-note", "start", G.costW - 18);

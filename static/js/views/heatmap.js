@@ -31,7 +31,8 @@ export class Heatmap {
     this.matrix = null;
     this.columns = null;
     this.cursor = { row: 0, col: 0 };
-    this.scale = 1;
+    this.cw = 1;
+    this.ch = 1;
     this.root = el("figure", "heatmap");
     this.caption = el("figcaption", "heatmap-title");
     this.titleEl = el("span", "heatmap-name");
@@ -95,9 +96,11 @@ export class Heatmap {
       this.canvas.width = cols;
       this.canvas.height = rows;
       const { maxWidth, maxHeight, maxCell } = this.opts;
-      this.scale = Math.max(2, Math.min(maxCell, Math.floor(maxWidth / cols), Math.floor(maxHeight / rows)));
-      this.canvas.style.width = `${cols * this.scale}px`;
-      this.canvas.style.height = `${rows * this.scale}px`;
+      // cells may be taller than wide, so a 1×32 row or a 16×32 window stays readable
+      this.cw = Math.max(2, Math.min(maxCell, Math.floor(maxWidth / cols)));
+      this.ch = Math.max(2, Math.min(maxCell, Math.floor(maxHeight / rows), Math.max(this.cw, 10)));
+      this.canvas.style.width = `${cols * this.cw}px`;
+      this.canvas.style.height = `${rows * this.ch}px`;
       this.cursor = { row: Math.min(this.cursor.row, rows - 1), col: Math.min(this.cursor.col, cols - 1) };
     }
     const ctx = this.canvas.getContext("2d");
@@ -164,11 +167,11 @@ export class Heatmap {
     if (!this.matrix) return;
     const { row, col } = this.cursor;
     Object.assign(this.cursorEl.style, {
-      left: `${col * this.scale}px`, top: `${row * this.scale}px`, width: `${this.scale}px`, height: `${this.scale}px`,
+      left: `${col * this.cw}px`, top: `${row * this.ch}px`, width: `${this.cw}px`, height: `${this.ch}px`,
     });
     this.cursorEl.hidden = false;
     const rect = this.canvas.getBoundingClientRect();
-    this.#tip(this.cursor, rect.left + (col + 1) * this.scale, rect.top + row * this.scale);
+    this.#tip(this.cursor, rect.left + (col + 1) * this.cw, rect.top + row * this.ch);
   }
 
   #key(e) {

@@ -51,7 +51,9 @@ export class InspectorView {
     this.maps = {};
     for (const group of Object.keys(CARDS)) {
       for (const [key] of CARDS[group]) {
-        this.maps[key] = new Heatmap(this.grids[group], { maxWidth: 150, maxHeight: 110 });
+        // windows (n × w columns) get more width than the parameters
+        const wide = WINDOWED.has(key);
+        this.maps[key] = new Heatmap(this.grids[group], { maxWidth: wide ? 200 : 140, maxHeight: 110 });
       }
     }
     this.setConfig(ctx.config);

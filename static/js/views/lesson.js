@@ -2,7 +2,7 @@
 // next to the shortcut dZ[L] = A[L] - Y, with both dZ[L] windows side by side and
 // how far apart they are; for an unmatched pair, why the shortcut does not hold.
 import { Heatmap } from "./heatmap.js";
-import { explicitDZ, fmtNum, fmtShape, isMatched, lessonContent, lossName, maxAbsDiff, notationParts, shapeOf, subtract, sym, toHTML } from "./math.js";
+import { agreementText, explicitDZ, fmtNum, fmtShape, isMatched, lessonContent, lossName, maxAbsDiff, notationParts, shapeOf, subtract, sym, toHTML } from "./math.js";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -132,16 +132,11 @@ export class LessonView {
     // one the server let flow down: explicit = dA[L] * g'(Z[L]), shortcut = A[L] - Y.
     const explicit = explicitDZ(this.config.activations[L - 1], out.dA, out.Z, out.A);
     const shortcut = subtract(out.A, frame.Y);
-    const shape = `(${this.config.layers[L]}×m) · window ${fmtShape(shapeOf(out.dA))}`;
+    const shape = `${fmtShape([this.config.layers[L], frame.m ?? null])} · window ${fmtShape(shapeOf(out.dA))}`;
     this.maps.dA.set(out.dA, cols, shape);
     this.maps.explicit.set(explicit, cols, shape);
     this.maps.shortcut.set(shortcut, cols, shape);
-    const diff = maxAbsDiff(explicit, shortcut);
-    const full = frame.shortcut?.max_abs_diff;
-    const batch = typeof full === "number" ? ` (server, whole batch: ${fmtNum(full)})` : "";
-    setNotation(this.agree, this.matched
-      ? `max |dZ[${L}] explicit − (A[${L}] − Y)| = ${fmtNum(diff)} in this window${batch}: they agree to floating-point rounding (about 1e-16).`
-      : `max |dZ[${L}] − (A[${L}] − Y)| = ${fmtNum(diff)} in this window: A[${L}] − Y is not dZ[${L}] for this pair.`);
+    setNotation(this.agree, agreementText(L, this.matched, maxAbsDiff(explicit, shortcut), frame.shortcut?.max_abs_diff));
     const n = Math.min(4, shapeOf(out.dZ)[1]);
     while (this.numberRows.length < n) {
       const row = this.numbersBody.insertRow();

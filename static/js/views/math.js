@@ -385,3 +385,20 @@ export function explicitDZ(activation, dA, Z, A) {
   }
   throw new RangeError(`unknown activation ${activation}`);
 }
+
+/**
+ * What the lesson says about the two dZ[L]: `windowDiff` is max |explicit − (A − Y)|
+ * recomputed in the browser from the window (sent as float32, so ~1e-7 at best);
+ * `serverDiff` is the server's float64 value over the whole batch (or null).
+ */
+export function agreementText(L, matched, windowDiff, serverDiff = null) {
+  const here = `recomputed here from this window's values: ${fmtNum(windowDiff)}`;
+  if (!matched) {
+    return `max |dZ[${L}] − (A[${L}] − Y)| = ${fmtNum(windowDiff)} in this window: A[${L}] − Y is not dZ[${L}] for this pair.`;
+  }
+  const server = typeof serverDiff === "number"
+    ? `max |dZ[${L}] explicit − (A[${L}] − Y)| = ${fmtNum(serverDiff)} over the whole batch in float64: they agree to rounding (about 1e-16). `
+    : "";
+  const precision = windowDiff > 1e-12 ? " (the browser gets float32 numbers, so ~1e-7 is as close as it can see)" : "";
+  return `${server}${server ? here[0].toUpperCase() + here.slice(1) : `They agree: ${here}`}${precision}.`;
+}
