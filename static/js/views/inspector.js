@@ -2,6 +2,7 @@
 // and the current op's equation written with live shapes; the op's inputs and
 // output are marked on the heatmaps.
 import { Heatmap } from "./heatmap.js";
+import { setNotation } from "./lesson.js";
 import { equationTokens, fmtShape, layerShapes, opExplanation, opTensors, sym, toHTML, toText } from "./math.js";
 
 // card key -> [symbol base, layer offset, canonical key]; A_prev is A of l-1, dA_prev is dA of l-1.
@@ -30,9 +31,18 @@ export class InspectorView {
     const title = el("h2", "view-title", "Tensor inspector");
     const pick = el("label", "inspector-pick", "Layer ");
     this.select = el("select");
-    this.select.addEventListener("change", () => this.ctx.onSelectLayer?.(Number(this.select.value)));
+    this.select.addEventListener("change", () => {
+      this.follow.checked = false; // a layer picked by hand stays put
+      this.ctx.onSelectLayer?.(Number(this.select.value));
+    });
     pick.append(this.select);
-    head.append(title, pick);
+    const follow = el("label", "inspector-follow");
+    this.follow = el("input");
+    this.follow.type = "checkbox";
+    this.follow.checked = true;
+    this.follow.addEventListener("change", () => { this.dirty = true; this.update(this.frame, this.op); });
+    follow.append(this.follow, " follow the operation");
+    head.append(title, pick, follow);
     this.eq = el("div", "inspector-eq");
     this.eq.setAttribute("aria-live", "polite");
     this.explain = el("p", "inspector-explain");
@@ -69,11 +79,19 @@ export class InspectorView {
       o.value = String(i + 1);
       return o;
     }));
-    this.selectLayer(Math.min(this.layer, L));
+    this.#show(Math.min(this.layer, L));
   }
 
-  /** Show layer l (1-based). */
+  /**
+   * Show layer l (1-based). Picking a layer other than the current op's turns "follow the
+   * operation" off, so a clicked block stays shown while stepping.
+   */
   selectLayer(l) {
+    if (this.op?.layer && Number(l) !== this.op.layer) this.follow.checked = false;
+    this.#show(l);
+  }
+
+  #show(l) {
     const L = this.config.layers.length - 1;
     this.layer = Math.max(1, Math.min(L, Number(l) || 1));
     this.select.value = String(this.layer);
@@ -93,6 +111,10 @@ export class InspectorView {
     this.dirty = false;
     this.frame = frame;
     this.op = op;
+    if (this.follow.checked && op?.layer && op.layer !== this.layer) {
+      this.#show(op.layer); // re-enters update() with the new layer
+      return;
+    }
     const l = this.layer;
     const L = this.config.layers.length - 1;
     const m = frame?.m ?? null;
@@ -102,7 +124,7 @@ export class InspectorView {
       this.eq.setAttribute("aria-label", op ? toText(equationTokens(op, this.config, m)) : eqHTML);
       this.eqHTML = eqHTML;
     }
-    this.explain.textContent = opExplanation(op, this.config);
+    setNotation(this.explain, opExplanation(op, this.config));
     const w = frame?.columns?.length;
     this.windowNote.textContent = w
       ? `A, Z, dA, dZ show a window of ${w} of the m = ${m} example columns (batch columns ${frame.columns[0]}–${frame.columns[w - 1]}); shapes in the titles are the full batch. W, b, dW, db are whole.`
