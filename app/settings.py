@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     max_fps: int = Field(60, ge=1, description="frames per second of a playing stream")
     window_size: int = Field(32, ge=1, description="example columns in a frame's A, Z, dA, dZ")
     grid_resolution: int = Field(40, ge=2, le=200, description="grid points per axis")
-    grid_hz: float = Field(3.0, gt=0, description="grid messages per second while playing")
+    grid_hz: float = Field(2.0, gt=0, description="grid messages per second while playing")
 
 
 @lru_cache

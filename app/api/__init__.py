@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from app.api import blocks, catalog, gradcheck, sessions, stream, trace
+from app.api.batcher import batching
 from app.api.errors import add_error_handlers
 from app.api.middleware import BodySizeLimit
 from app.api.session import Session
@@ -27,7 +28,8 @@ def install_api(app: FastAPI, settings: Settings) -> None:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Sweep idle sessions while the app runs."""
+    """Sweep idle sessions and batch the play loops' work while the app runs."""
     store: SessionStore[Session] = app.state.store
-    async with store.sweeping():
+    async with store.sweeping(), batching() as batcher:
+        app.state.batcher = batcher
         yield

@@ -79,11 +79,17 @@ def frame(
     learning_rate: float,
     window_start: int,
     window_size: int,
+    norms: tuple[list[float], list[float]] | None = None,
 ) -> dict[str, Any]:
-    """The `frame` message of `step` (iteration `iteration`) on the batch X, Y."""
+    """The `frame` message of `step` (iteration `iteration`) on the batch X, Y.
+
+    `norms` are the layers' ||dW|| and ||dA|| if already known (the trainer's history).
+    """
     lo, hi = window(X.shape[1], window_start, window_size)
+    if norms is None:
+        norms = [_norm(s.dW) for s in step.layers], [_norm(s.dA) for s in step.layers]
     layers = []
-    for s in step.layers:
+    for s, dW_norm, dA_norm in zip(step.layers, *norms, strict=True):
         layers.append(
             {
                 "layer": s.layer,
@@ -99,8 +105,8 @@ def frame(
                 "db": s.db.astype(F32),
                 "W_new": s.W_new.astype(F32),
                 "b_new": s.b_new.astype(F32),
-                "dW_norm": _norm(s.dW),
-                "dA_norm": _norm(s.dA),
+                "dW_norm": dW_norm,
+                "dA_norm": dA_norm,
             }
         )
     shortcut = step.dZ_shortcut
@@ -128,6 +134,10 @@ def frame(
     }
 
 
+def _picture(a: np.ndarray) -> np.ndarray:
+    return np.round(a, 3).astype(F32)
+
+
 def grid(
     network: Network, iteration: int, input_range: Any, resolution: int
 ) -> dict[str, Any] | None:
@@ -152,8 +162,9 @@ def grid(
         shape = (n,)
     with np.errstate(all="ignore"):
         trace = network.forward(points)
-    units = [c.A.reshape((c.A.shape[0], *shape)).astype(F32) for c in trace.layers[:-1]]
-    output = trace.AL[0].reshape(shape).astype(F32)
+    # Rounded to 3 decimals: plenty for a heat map, and the JSON is a third the size.
+    units = [_picture(c.A.reshape((c.A.shape[0], *shape))) for c in trace.layers[:-1]]
+    output = _picture(trace.AL[0].reshape(shape))
     message: dict[str, Any] = {"type": "grid", "step": iteration, "resolution": resolution}
     if len(input_range) == 2:
         message |= {"x_range": [x0, x1], "y_range": [y0, y1]}

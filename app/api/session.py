@@ -163,6 +163,10 @@ class Session:
             return self._frame(step, X, Y)
 
     def _frame(self, step: Step, X: np.ndarray, Y: np.ndarray) -> dict[str, Any]:
+        norms = None
+        if self.trainer.history and step is self.trainer.last_step:
+            record = self.trainer.history[-1]
+            norms = record["dW_norms"], record["dA_norms"]
         return frame(
             step,
             self.iteration,
@@ -173,6 +177,7 @@ class Session:
             learning_rate=self.learning_rate,
             window_start=self.window_start,
             window_size=self.settings.window_size,
+            norms=norms,  # type: ignore[arg-type]
         )
 
     def grid(self) -> dict[str, Any] | None:

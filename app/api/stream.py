@@ -21,6 +21,7 @@ import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from app.api.batcher import Batcher
 from app.api.catalog import PROTOCOL
 from app.api.encoding import dumps, encode_binary
 from app.api.errors import ApiError
@@ -52,6 +53,7 @@ ACTIONS = {
 DEFAULT_FPS = 20
 PROGRESS_SECONDS = 0.05  # a multi-step command reports at most one frame per 50 ms
 CLOSED_CODE = 4404
+SLOW_RENDER = 0.005  # a session whose ticks take longer than this gets its own thread hops
 
 
 class CommandError(Exception):
@@ -95,6 +97,8 @@ class Stream:
         self._job: asyncio.Task[None] | None = None
         self._stop = False
         self._last_grid = -math.inf
+        self._last_render = 0.0
+        self.batcher: Batcher | None = getattr(ws.app.state, "batcher", None)
 
     # -- outgoing ---------------------------------------------------------------------------
 
@@ -175,13 +179,23 @@ class Stream:
                 break
         return done
 
-    async def _locked(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def _locked(self, fn: Callable[..., Any], *args: Any, batched: bool = False) -> Any:
         self._check_open()
         async with self.session.lock:
             self._check_open()
-            result = await run_in_threadpool(fn, *args)
+            if batched and self.batcher is not None and self._last_render < SLOW_RENDER:
+                result = await self.batcher.run(lambda: self._timed(fn, *args))
+            else:
+                result = await run_in_threadpool(self._timed, fn, *args)
         self.store.touch(self.session)
         return result
+
+    def _timed(self, fn: Callable[..., Any], *args: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self._last_render = time.perf_counter() - start
 
     def _check_open(self) -> None:
         if self.session.closed:
@@ -372,7 +386,7 @@ class Stream:
         while not self._stop:
             now = loop.time()
             with_grid = self._has_grid and now - self._last_grid >= grid_period
-            frame, grid = await self._locked(self._render, 1, with_grid)
+            frame, grid = await self._locked(self._render, 1, with_grid, batched=True)
             if with_grid:
                 self._last_grid = now
             self.post_encoded(frame, grid)

@@ -7,6 +7,7 @@ import asyncio
 import json
 import time
 from collections import deque
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -206,6 +207,8 @@ def test_deleted_session_closes_its_stream(client: TestClient, session_id: str) 
 
 class _BlockedSocket:
     """A WebSocket whose sends wait until released, like a reader that stopped reading."""
+
+    app = SimpleNamespace(state=SimpleNamespace())
 
     def __init__(self) -> None:
         self.release = asyncio.Event()
