@@ -66,6 +66,9 @@ export class BlocksView {
     this.legend.textContent = "Arrows carry full-batch shapes (rows × m examples). Glow = the operation now shown; a dot travels along the arrow it sends. Click or press Enter on a block to inspect its layer.";
     root.append(this.titleEl, this.scroller, this.legend);
     this.setConfig(ctx.config);
+    // presenter mode changes the font size: refit the box texts when <html>/<body> classes change
+    const refit = new MutationObserver(() => requestAnimationFrame(() => this.#fitText()));
+    for (const node of [document.documentElement, document.body]) refit.observe(node, { attributes: true, attributeFilter: ["class"] });
   }
 
   /** Build the diagram for a network config {layers, activations, loss}. */

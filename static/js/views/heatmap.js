@@ -81,8 +81,11 @@ export class Heatmap {
     this.badge.textContent = role === "input" ? "input" : role === "output" ? "output" : "";
   }
 
-  /** Draw a matrix; columns = batch indices of the window's columns (for tooltips). */
-  set(matrix, columns = null, shapeText = null) {
+  /**
+   * Draw a matrix; columns = batch indices of the window's columns (for tooltips);
+   * scale = a shared ±maxAbs for heatmaps meant to be compared (default: this matrix's).
+   */
+  set(matrix, columns = null, shapeText = null, scale = null) {
     this.columns = columns;
     if (!matrix || shapeOf(matrix)[0] === 0) return this.clear("no data");
     this.matrix = matrix;
@@ -91,7 +94,7 @@ export class Heatmap {
     this.legend.hidden = false;
     const [rows, cols] = shapeOf(matrix);
     const st = stats(matrix);
-    const maxAbs = st.maxAbs || 1;
+    const maxAbs = scale || st.maxAbs || 1;
     if (this.canvas.width !== cols || this.canvas.height !== rows) {
       this.canvas.width = cols;
       this.canvas.height = rows;

@@ -2,7 +2,7 @@
 // next to the shortcut dZ[L] = A[L] - Y, with both dZ[L] windows side by side and
 // how far apart they are; for an unmatched pair, why the shortcut does not hold.
 import { Heatmap } from "./heatmap.js";
-import { agreementText, explicitDZ, fmtNum, fmtShape, isMatched, lessonContent, lossName, maxAbsDiff, notationParts, shapeOf, subtract, sym, toHTML } from "./math.js";
+import { agreementText, explicitDZ, fmtNum, fmtShape, isMatched, lessonContent, lossName, maxAbsDiff, notationParts, shapeOf, stats, subtract, sym, toHTML } from "./math.js";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -99,6 +99,7 @@ export class LessonView {
       setNotation(th, h);
       return th;
     }));
+    if (this.mode) this.setMode(this.mode);
     this.dirty = true;
     this.update(this.frame, this.op);
   }
@@ -110,7 +111,7 @@ export class LessonView {
     this.root.dataset.mode = this.mode;
     this.maps.dA.setRole(this.mode === "explicit" ? "input" : null);
     this.maps.explicit.setRole(this.mode === "explicit" ? "output" : null);
-    this.maps.shortcut.setRole(this.mode === "shortcut" ? "output" : null);
+    this.maps.shortcut.setRole(this.mode === "shortcut" && this.matched ? "output" : null);
   }
 
   /** Show a frame (or null) at an op (or null); a no-op when neither changed. */
@@ -134,8 +135,10 @@ export class LessonView {
     const shortcut = subtract(out.A, frame.Y);
     const shape = `${fmtShape([this.config.layers[L], frame.m ?? null])} · window ${fmtShape(shapeOf(out.dA))}`;
     this.maps.dA.set(out.dA, cols, shape);
-    this.maps.explicit.set(explicit, cols, shape);
-    this.maps.shortcut.set(shortcut, cols, shape);
+    // one colour scale for the two dZ candidates, so a difference shows as a colour difference
+    const scale = Math.max(stats(explicit).maxAbs, stats(shortcut).maxAbs);
+    this.maps.explicit.set(explicit, cols, shape, scale);
+    this.maps.shortcut.set(shortcut, cols, shape, scale);
     setNotation(this.agree, agreementText(L, this.matched, maxAbsDiff(explicit, shortcut), frame.shortcut?.max_abs_diff));
     const n = Math.min(4, shapeOf(out.dZ)[1]);
     while (this.numberRows.length < n) {

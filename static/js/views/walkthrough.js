@@ -75,7 +75,12 @@ export class WalkthroughView {
     this.go(0);
     this.title.focus({ preventScroll: true });
     // bring the diagram the walkthrough talks about into view
-    document.querySelector(".blocks-view")?.scrollIntoView({ block: "start", behavior: "smooth" });
+    const blocks = document.querySelector(".blocks-view");
+    if (blocks) {
+      const header = document.querySelector("header");
+      const sticky = header && getComputedStyle(header).position === "sticky" ? header.offsetHeight : 0;
+      window.scrollTo({ top: blocks.getBoundingClientRect().top + window.scrollY - sticky - 8, behavior: "smooth" });
+    }
   }
 
   stop() {
@@ -91,8 +96,7 @@ export class WalkthroughView {
     this.index = Math.max(0, Math.min(steps.length - 1, i));
     this.render(steps);
     const L = this.config.layers.length - 1;
-    const layer = steps[this.index].target.layer;
-    if (layer) this.ctx.onSelectLayer?.(layer); // the inspector follows the block being explained
+    // The inspector follows the op cursor by itself, so moving the cursor is enough.
     const target = opIndex(L, steps[this.index].target);
     if (this.ctx.onGotoOp) this.ctx.onGotoOp(target);
     else {
