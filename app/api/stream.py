@@ -392,11 +392,14 @@ class Stream:
             self.post_encoded(frame, grid)
             if self._after_steps():
                 break
-            next_tick += 1.0 / self.fps
+            period = 1.0 / self.fps
+            next_tick += period
             now = loop.time()
-            if next_tick < now:  # behind: skip the missed ticks instead of bursting
-                next_tick = now
-            await asyncio.sleep(next_tick - now)
+            if next_tick < now:
+                # Behind (a busy machine): like a Go ticker, keep the schedule's phase and
+                # fire the most recent missed tick now; the older ones are dropped, not burst.
+                next_tick += math.floor((now - next_tick) / period) * period
+            await asyncio.sleep(max(0.0, next_tick - now))
 
     async def _multi_step(self, total: int) -> None:
         try:
