@@ -83,6 +83,7 @@ export class BlocksView {
     const height = G.upY + G.upH + 12;
     s.setAttribute("viewBox", `0 0 ${width} ${height}`);
     s.style.minWidth = `${Math.round(width * 0.6)}px`; // below this, scroll inside the panel
+    s.style.maxWidth = `${Math.round(width * 1.3)}px`; // a small network does not blow up to poster size
     const defs = svg("defs", {}, s);
     const marker = svg("marker", { id: "bv-head", viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 13, markerHeight: 13, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, defs);
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow-head" }, marker);
@@ -165,8 +166,9 @@ export class BlocksView {
     this.costBox = c;
     // update bar
     const up = svg("g", { class: "update-bar" }, s);
-    svg("rect", { x: G.first - 10, y: G.upY, width: lastX - G.first + 20, height: G.upH, rx: 6, class: "box update" }, up);
-    mathText(up, (G.first + lastX) / 2, G.upY + 19, "update: W[l] := W[l] − α dW[l],  b[l] := b[l] − α db[l]", "box-line", "middle");
+    const upX1 = costX + G.costW; // spans the blocks and the loss box, so one layer still fits the text
+    svg("rect", { x: G.first - 10, y: G.upY, width: upX1 - G.first + 10, height: G.upH, rx: 6, class: "box update" }, up);
+    mathText(up, (G.first - 10 + upX1) / 2, G.upY + 19, "update: W[l] := W[l] − α dW[l],  b[l] := b[l] − α db[l]  for every layer l", "box-line", "middle", upX1 - G.first - 10);
     this.updateBar = up;
     this.lastOpKey = null;
     this.dirty = true;
