@@ -94,7 +94,7 @@ export class NetworkView {
     const top = 22;
     const usable = height - top - 6;
     // Each column sizes its own nodes: a 2-unit input layer keeps big heatmaps next to 16 units.
-    const sizes = this.layers.map((n) => Math.max(10, Math.min(44, usable / n - 4)));
+    const sizes = this.layers.map((n) => Math.max(4, Math.min(44, usable / n - 4)));
     const padX = sizes[0] / 2 + 8;
     const padRight = sizes[L] / 2 + 8;
     const colX = (l) => padX + (l * (width - padX - padRight)) / Math.max(1, L);
