@@ -81,16 +81,24 @@ def frame_cost(n: int = 500) -> None:
     grid_json = _median_us(lambda: dumps(session.grid()), 50)
     grid_bin = _median_us(lambda: encode_binary(session.grid()), 50)
     m = X.shape[1]
-    print(f"== 1. server cost of one frame: {DEFAULT_NET['layers']} relu/relu/sigmoid, circle, "
-          f"{m} training examples, medians of {n}")
+    print(
+        f"== 1. server cost of one frame: {DEFAULT_NET['layers']} relu/relu/sigmoid, circle, "
+        f"{m} training examples, medians of {n}"
+    )
     print(f"  bare Network.train_step          {bare:8.1f} us")
-    print(f"  frame, JSON   (step+build+encode) {json_us:8.1f} us  = {json_us / bare:4.2f} x bare"
-          f"   ({len(dumps(frame)):,} bytes)")
-    print(f"  frame, binary (step+build+encode) {binary_us:8.1f} us  = {binary_us / bare:4.2f} x bare"
-          f"   ({len(encode_binary(frame)):,} bytes)")
-    print(f"  grid (sent at <= {get_settings().grid_hz:g} Hz): JSON {grid_json:.0f} us "
-          f"({len(dumps(grid)):,} bytes), binary {grid_bin:.0f} us "
-          f"({len(encode_binary(grid)):,} bytes)")
+    for name, us, size in (
+        ("JSON  ", json_us, len(dumps(frame))),
+        ("binary", binary_us, len(encode_binary(frame))),
+    ):
+        print(
+            f"  frame, {name} (step+build+encode) {us:8.1f} us  = {us / bare:4.2f} x bare"
+            f"   ({size:,} bytes)"
+        )
+    print(
+        f"  grid (sent at <= {get_settings().grid_hz:g} Hz): JSON {grid_json:.0f} us "
+        f"({len(dumps(grid)):,} bytes), binary {grid_bin:.0f} us "
+        f"({len(encode_binary(grid)):,} bytes)"
+    )
 
 
 def _free_port() -> int:
@@ -126,8 +134,9 @@ def _http(method: str, url: str, body: object | None = None) -> dict[str, object
         return dict(json.loads(raw)) if raw else {}
 
 
-async def _client(url: str, seconds: float, binary: bool, ready: asyncio.Event,
-                  go: asyncio.Event) -> list[float]:
+async def _client(
+    url: str, seconds: float, binary: bool, ready: asyncio.Event, go: asyncio.Event
+) -> list[float]:
     """Play at FPS for `seconds`; the arrival times of the frames."""
     arrivals: list[float] = []
     async with websockets.connect(url, compression=None, max_size=None) as ws:
@@ -195,8 +204,10 @@ def classroom(clients: list[int], seconds: float, encoding: str) -> None:
     port = _free_port()
     proc = _start_server(port)
     base = f"http://127.0.0.1:{port}"
-    print(f"== 2. classroom capacity: {CLASSROOM_NET['layers']} tanh, circle 400, {FPS} fps, "
-          f"{seconds:g} s, encoding={encoding}, server `backprop-viz serve` pid {proc.pid}")
+    print(
+        f"== 2. classroom capacity: {CLASSROOM_NET['layers']} tanh, circle 400, {FPS} fps, "
+        f"{seconds:g} s, encoding={encoding}, server `backprop-viz serve` pid {proc.pid}"
+    )
     print(f"  load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
     try:
         for n in clients:
@@ -204,10 +215,13 @@ def classroom(clients: list[int], seconds: float, encoding: str) -> None:
                 _classroom(base, n, seconds, encoding == "binary", proc.pid)
             )
             verdict = "meets" if worst >= 0.95 and p99 <= 100 else "misses"
-            print(f"  N={n:3d}: worst client {worst * 100:5.1f}% of frames asked "
-                  f"(median {median * 100:5.1f}%), p99 gap {p99:6.1f} ms  "
-                  f"[{verdict} the target >= 95%, <= 100 ms]; CPU: server "
-                  f"{server_cpu:.2f}, clients {client_cpu:.2f} core", flush=True)
+            print(
+                f"  N={n:3d}: worst client {worst * 100:5.1f}% of frames asked "
+                f"(median {median * 100:5.1f}%), p99 gap {p99:6.1f} ms  "
+                f"[{verdict} the target >= 95%, <= 100 ms]; CPU: server "
+                f"{server_cpu:.2f}, clients {client_cpu:.2f} core",
+                flush=True,
+            )
     finally:
         proc.terminate()
         proc.wait(10)
