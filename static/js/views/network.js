@@ -54,11 +54,18 @@ export class NetworkView {
       const g = svg("g", { class: "layer-links", "data-layer": l }, this.svg);
       this.linkGroups.push(g);
       this.links.push(
-        Array.from({ length: this.layers[l] }, () =>
-          Array.from({ length: this.layers[l - 1] }, () => svg("line", { class: "link" }, g)),
+        Array.from({ length: this.layers[l] }, (_, j) =>
+          Array.from({ length: this.layers[l - 1] }, (_, k) =>
+            svg("line", { class: "link", "data-l": l, "data-j": j, "data-k": k }, g),
+          ),
         ),
       );
     }
+    this.svg.addEventListener("mouseover", (e) => {
+      const d = e.target.dataset;
+      if (d?.l !== undefined) this._showLinkTip(e, Number(d.l), Number(d.j), Number(d.k));
+    });
+    this.svg.addEventListener("mouseout", () => this._hideTip());
     this.nodes = this.layers.map((n, l) =>
       Array.from({ length: n }, (_, j) => {
         const node = document.createElement("button");
@@ -292,6 +299,20 @@ export class NetworkView {
     const left = Math.min(r.right - box.left + 6, box.width - 240);
     this.tooltip.style.left = `${Math.max(0, left)}px`;
     this.tooltip.style.top = `${r.top - box.top}px`;
+  }
+
+  _showLinkTip(event, l, j, k) {
+    const layer = this.frame?.layers?.[l - 1];
+    if (!layer) return;
+    this.tooltip.textContent = [
+      `W[${l}][${j},${k}]  = ${fmt(layer.W?.[j]?.[k])}`,
+      `dW[${l}][${j},${k}] = ${fmt(layer.dW?.[j]?.[k])}`,
+      `from unit ${k + 1} of layer ${l - 1} to unit ${j + 1} of layer ${l}`,
+    ].join("\n");
+    this.tooltip.hidden = false;
+    const box = this.tooltip.parentElement.getBoundingClientRect();
+    this.tooltip.style.left = `${Math.min(event.clientX - box.left + 12, box.width - 260)}px`;
+    this.tooltip.style.top = `${event.clientY - box.top + 12}px`;
   }
 
   _hideTip() {
