@@ -171,7 +171,11 @@ export class Controls {
       const file = $("csv-file").files[0];
       if (!file) return;
       const reader = new FileReader();
-      reader.onload = () => this.h.onCsv(String(reader.result), file.name);
+      // Clear the input so that choosing the same (fixed) file again fires `change`.
+      reader.onload = () => {
+        $("csv-file").value = "";
+        this.h.onCsv(String(reader.result), file.name);
+      };
       reader.onerror = () => this.h.onInvalid(`Could not read the file "${file.name}": ${reader.error?.message ?? "unknown error"}.`);
       reader.readAsText(file);
     });
@@ -236,7 +240,8 @@ export class Controls {
     $("nSamples").disabled = s.dataset === "csv";
     $("noise").disabled = s.dataset === "csv" || info?.has_noise === false;
     if (info?.max_n_samples) $("nSamples").max = String(info.max_n_samples);
-    $("dataset-description").textContent = s.dataset === "csv" ? "Your uploaded CSV file." : info?.description ?? "";
+    $("dataset-description").textContent =
+      s.dataset === "csv" ? `Your CSV file${this.csvName ? ` "${this.csvName}"` : ""}.` : info?.description ?? "";
     this._reflectLayers();
   }
 

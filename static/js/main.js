@@ -142,11 +142,13 @@ class App {
     const previous = this.csv;
     this.csv = { text, name, shape };
     this.controls.csvLoaded = true;
+    this.controls.csvName = name;
     ui.clearBanner();
     const ok = await this.startRun({ ...this.state, dataset: "csv", ...outputFor(shape.task) }, { csvName: name });
     if (!ok) {
       this.csv = previous;
       this.controls.csvLoaded = Boolean(previous);
+      this.controls.csvName = previous?.name ?? null;
       this.controls.setState(this.state);
     }
   }
