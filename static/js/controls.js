@@ -240,6 +240,7 @@ export class Controls {
     $("nSamples").disabled = s.dataset === "csv";
     $("noise").disabled = s.dataset === "csv" || info?.has_noise === false;
     if (info?.max_n_samples) $("nSamples").max = String(info.max_n_samples);
+    if (this.limits.max_examples) $("batchSize").max = String(this.limits.max_examples);
     $("dataset-description").textContent =
       s.dataset === "csv" ? `Your CSV file${this.csvName ? ` "${this.csvName}"` : ""}.` : info?.description ?? "";
     this._reflectLayers();

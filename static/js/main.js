@@ -454,6 +454,7 @@ async function boot() {
   const checked = checkAgainstCatalog(state, catalog);
   const problems = [...errors, ...checked.errors];
   const app = new App(catalog, checked.state);
+  window.backpropViz = app; // for people who script the page (and the browser tests)
   if (problems.length) ui.banner(`Some URL settings were ignored:\n${problems.join("\n")}`);
   if (!(await app.startRun(checked.state))) {
     // The link's network does not fit its dataset (e.g. a hand-edited hash): fall back.

@@ -336,3 +336,14 @@ def test_editing_the_hash_starts_that_run(page: Page, server: Any) -> None:
     # The page rewrites the hash to its canonical form, which drops the unknown key.
     page.wait_for_function("!location.hash.includes('bogus')")
     assert "networkShape=5,2" in page.url
+
+
+def test_a_refused_stream_command_shows_the_server_message(page: Page, server: Any) -> None:
+    open_page(page, server)
+    page.evaluate("window.backpropViz.session.send({action: 'fly'})")
+    banner = page.locator("#banner")
+    expect(banner).to_contain_text("The server refused a command")
+    expect(banner).to_contain_text("fly")
+    # The connection stays open and the page keeps working.
+    button(page, "Step").click()
+    expect(page.locator("#iteration")).to_have_text("1")
