@@ -191,11 +191,13 @@ class Stream:
         return result
 
     def _timed(self, fn: Callable[..., Any], *args: Any) -> Any:
-        start = time.perf_counter()
+        # CPU time of this thread, not wall time: waiting for the GIL on a busy server
+        # must not make a small session look slow.
+        start = time.thread_time()
         try:
             return fn(*args)
         finally:
-            self._last_render = time.perf_counter() - start
+            self._last_render = time.thread_time() - start
 
     def _check_open(self) -> None:
         if self.session.closed:
