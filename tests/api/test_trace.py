@@ -124,8 +124,10 @@ def networks(draw: st.DrawFn) -> dict[str, Any]:
         Y = rng.normal(size=(layers[-1], m))
     params = {}
     for l in range(1, L + 1):
-        params[f"W{l}"] = rng.normal(size=(layers[l], layers[l - 1])).tolist()
-        params[f"b{l}"] = rng.normal(size=(layers[l], 1)).tolist()
+        # Scale 0.5 keeps a sigmoid output from saturating at 1 - 1e-7, where centred
+        # differences of log(1 - a) lose their digits (the oracle fails, not backprop).
+        params[f"W{l}"] = (0.5 * rng.normal(size=(layers[l], layers[l - 1]))).tolist()
+        params[f"b{l}"] = (0.5 * rng.normal(size=(layers[l], 1))).tolist()
     return {
         "layers": layers,
         "activations": [*activations, output],
