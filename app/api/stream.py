@@ -483,7 +483,13 @@ async def stream(ws: WebSocket, session_id: str, encoding: str = "json") -> None
     except WebSocketDisconnect:
         pass
     finally:
-        await conn.stop_job()
         sender.cancel()
-        with contextlib.suppress(BaseException):
-            await sender
+        try:
+            await conn.stop_job()
+        except BaseException:  # the handler itself is being cancelled (server shutdown)
+            if conn._job is not None:
+                conn._job.cancel()
+            raise
+        finally:
+            with contextlib.suppress(BaseException):
+                await sender

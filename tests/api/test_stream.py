@@ -11,12 +11,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pytest
 from api_helpers import SESSION_BODY, assert_close, decode_binary
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from test_sessions import DIVERGING
 
 from app.api.stream import Stream
+from app.engine.datasets import DATASETS
 
 
 def receive_until(
@@ -241,3 +243,29 @@ def test_slow_reader_holds_at_most_one_frame(client: TestClient, session_id: str
     sent = asyncio.run(scenario())
     assert [json.loads(m).get("step") for m in sent] == [0, 0, 99]
     assert json.loads(sent[1])["event"] == "paused"
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_every_dataset_streams(client: TestClient, name: str) -> None:
+    spec = DATASETS[name]
+    body = {
+        "layers": [spec.n_features, 6, spec.n_outputs],
+        "activations": ["relu", spec.suggested_output_activation],
+        "loss": spec.suggested_loss,
+        "dataset": {"name": name, "n_samples": 200},
+        "optimizer": {"name": "adam", "learning_rate": 0.01},
+        "batch_size": 32,
+    }
+    r = client.post("/api/sessions", json=body)
+    assert r.status_code == 201, r.text
+    with open_stream(client, r.json()["id"]) as ws:
+        hello = ws.receive_json()
+        assert (hello["data"] is None) == (spec.n_features > 2)
+        ws.send_json({"action": "step", "steps": 3})
+        frame = receive_until(ws, "frame")
+        while frame["step"] < 3:
+            frame = receive_until(ws, "frame")
+        assert frame["m"] == 32 and len(frame["columns"]) == 32
+        if spec.n_features <= 2:
+            grid = receive_until(ws, "grid")
+            assert grid["step"] == 3 and ("y_range" in grid) == (spec.n_features == 2)
