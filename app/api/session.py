@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ class Session:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     closed: bool = False
     window_start: int = 0
+    on_close: set[Callable[[], None]] = field(default_factory=set)
 
     # -- building ---------------------------------------------------------------------------
 

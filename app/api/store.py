@@ -87,6 +87,8 @@ class SessionStore(Generic[S]):
     def _forget(self, session: S) -> None:
         self._last_used.pop(session.id, None)
         session.closed = True
+        for callback in list(getattr(session, "on_close", ())):
+            callback()  # e.g. a stream telling its client
 
     async def sweep_forever(self, interval: float) -> None:
         """Sweep every `interval` seconds until cancelled."""

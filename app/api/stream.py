@@ -98,6 +98,7 @@ class Stream:
         self._stop = False
         self._last_grid = -math.inf
         self._last_render = 0.0
+        self._closing = False
         self.batcher: Batcher | None = getattr(ws.app.state, "batcher", None)
 
     # -- outgoing ---------------------------------------------------------------------------
@@ -122,6 +123,10 @@ class Stream:
 
     def closing(self) -> None:
         """Tell the client its session ended, then close the connection."""
+        if self._closing:
+            return
+        self._closing = True
+        self._stop = True
         self.post(
             {
                 "type": "event",
@@ -457,6 +462,7 @@ async def stream(ws: WebSocket, session_id: str, encoding: str = "json") -> None
         await ws.close(code=CLOSED_CODE)
         return
     conn = Stream(ws, session, store, encoding == "binary")
+    session.on_close.add(conn.closing)
     sender = asyncio.create_task(conn.sender())
     try:
         await conn.hello()
@@ -483,6 +489,7 @@ async def stream(ws: WebSocket, session_id: str, encoding: str = "json") -> None
     except WebSocketDisconnect:
         pass
     finally:
+        session.on_close.discard(conn.closing)
         sender.cancel()
         try:
             await conn.stop_job()

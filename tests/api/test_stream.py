@@ -202,8 +202,7 @@ def test_unknown_session_and_bad_encoding(client: TestClient, session_id: str) -
 def test_deleted_session_closes_its_stream(client: TestClient, session_id: str) -> None:
     with open_stream(client, session_id) as ws:
         receive_until(ws, "grid")
-        client.delete(f"/api/sessions/{session_id}")
-        ws.send_json({"action": "step"})
+        client.delete(f"/api/sessions/{session_id}")  # told at once, without a command
         assert receive_until(ws, "event", "closed")["message"]
 
 
