@@ -109,3 +109,30 @@ def test_huge_body_without_content_length_is_refused(server: str) -> None:
     assert answer.startswith(b"HTTP/1.1 413") and b"max_body_bytes" in answer
     with urllib.request.urlopen(f"{server}/healthz", timeout=5) as r:
         assert r.status == 200
+
+
+def test_training_does_not_block_other_requests(server: str) -> None:
+    """A long step request runs in a worker thread: the server keeps answering meanwhile."""
+    import threading
+
+    body = {**SESSION_BODY, "layers": [2, 64, 64, 1], "activations": ["tanh", "tanh", "sigmoid"]}
+    sid = _post(f"{server}/api/sessions", body)["id"]
+    done: list[float] = []
+
+    def long_step() -> None:
+        start = time.perf_counter()
+        _post(f"{server}/api/sessions/{sid}/step", {"steps": 3000})
+        done.append(time.perf_counter() - start)
+
+    worker = threading.Thread(target=long_step)
+    worker.start()
+    time.sleep(0.2)
+    latencies = []
+    while worker.is_alive() and len(latencies) < 20:
+        start = time.perf_counter()
+        with urllib.request.urlopen(f"{server}/api/catalog", timeout=5) as r:
+            assert r.status == 200
+        latencies.append(time.perf_counter() - start)
+    worker.join(60)
+    assert done and done[0] > 0.5, "the step request was too short to show anything"
+    assert latencies and max(latencies) < 0.25, latencies

@@ -295,3 +295,10 @@ def test_large_network_trace(client: TestClient) -> None:
     r = client.post("/api/trace", json=body)
     assert r.status_code == 200, r.text[:300]
     assert np.array(r.json()["layers"][0]["dW"]).shape == (128, 784)
+
+
+def test_huge_body_is_413_naming_the_limit(client: TestClient) -> None:
+    r = client.post(
+        "/api/trace", content=b"[" + b"0," * (3 << 20), headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 413 and "max_body_bytes" in r.json()["detail"]
