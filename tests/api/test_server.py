@@ -135,4 +135,4 @@ def test_training_does_not_block_other_requests(server: str) -> None:
         latencies.append(time.perf_counter() - start)
     worker.join(60)
     assert done and done[0] > 0.5, "the step request was too short to show anything"
-    assert latencies and max(latencies) < 0.25, latencies
+    assert latencies and max(latencies) < 0.5, latencies
