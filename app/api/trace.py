@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -32,9 +33,10 @@ def trace(body: TraceIn, settings: Settings) -> dict[str, Any]:
     """The response of /api/trace (runs in a worker thread)."""
     net = build_network(body, settings)
     X, Y = as_matrix(body.X, "X"), as_matrix(body.Y, "Y")
-    fwd = net.forward(X)
-    grads = net.backward(fwd, Y, l2=body.l2)
-    return trace_response(net, fwd, grads, body.learning_rate)
+    with np.errstate(all="ignore"):  # overflow is checked below and answered with a 422
+        fwd = net.forward(X)
+        grads = net.backward(fwd, Y, l2=body.l2)
+        return trace_response(net, fwd, grads, body.learning_rate)
 
 
 def trace_response(
