@@ -285,6 +285,7 @@ class App {
   }
 
   setPlaying(playing) {
+    if (playing !== this.playing) this.shown.op = undefined; // the status line says "Training…" or not
     this.playing = playing;
     this.controls.setPlaying(playing);
   }

@@ -96,7 +96,7 @@ export class NetworkView {
   _layout() {
     if (!this.layers.length) return;
     const width = this.root.clientWidth || 600;
-    const height = this.root.clientHeight || 380;
+    const height = this.root.clientHeight || 470;
     const L = this.layers.length - 1;
     const top = 22;
     const usable = height - top - 6;

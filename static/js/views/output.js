@@ -80,6 +80,7 @@ export class OutputView {
     const draw = this.built ? P.react : P.newPlot;
     draw(this.els.cost, cost, baseLayout("Cost J · accuracy (dotted, right axis)", {
       showlegend: false,
+      xaxis: { rangemode: "nonnegative", zeroline: false, automargin: true },
       yaxis: { rangemode: "tozero", automargin: true },
       yaxis2: {
         overlaying: "y", side: "right", range: [0, 1.02], showgrid: false, automargin: true,
@@ -89,7 +90,9 @@ export class OutputView {
     }), CONFIG);
     draw(this.els.norms, norms, baseLayout("‖dW[l]‖ solid · ‖dA[l]‖ dotted (log)", {
       showlegend: false,
-      yaxis: { type: "log", automargin: true, exponentformat: "power" },
+      xaxis: { rangemode: "nonnegative", zeroline: false, automargin: true },
+      // One tick a decade: a single point's narrow autorange would otherwise crowd 2s and 5s.
+      yaxis: { type: "log", automargin: true, exponentformat: "power", dtick: 1 },
       margin: { l: 40, r: 8, t: 22, b: 24 },
     }), CONFIG);
     this._buildKey();
@@ -153,8 +156,9 @@ export class OutputView {
       const [xr, yr] = inputRange ?? [undefined, undefined];
       draw(this.els.boundary, traces, baseLayout("ŷ over the inputs · ● train ○ test", {
         showlegend: false,
-        xaxis: { range: xr, title: { text: "x1" }, automargin: true },
-        yaxis: { range: yr, title: { text: "x2" }, automargin: true },
+        // Equal scales on both axes, so that a circle in the data looks like a circle.
+        xaxis: { range: xr, title: { text: "x1" }, automargin: true, constrain: "domain", constraintoward: "right" },
+        yaxis: { range: yr, title: { text: "x2" }, automargin: true, scaleanchor: "x", scaleratio: 1, constrain: "domain" },
       }), CONFIG);
     } else {
       for (const [split, symbol] of [["train", "circle"], ["test", "circle-open"]]) {
