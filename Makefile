@@ -58,7 +58,7 @@ run: $(STAMP_RUN)  ## serve the app at http://127.0.0.1:8000 (override HOST=, PO
 chromium:  ## install Debian's chromium if /usr/bin/chromium is missing
 	@if [ ! -x $(CHROMIUM) ]; then $(call apt_install,chromium); fi
 
-lint: $(STAMP_DEV)  ## ruff check, ruff format --check, mypy (strict, app/engine)
+lint: $(STAMP_DEV)  ## ruff check, ruff format --check, mypy (strict, all of app/)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

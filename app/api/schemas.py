@@ -4,7 +4,7 @@ limits come from the settings read at start-up, so the OpenAPI schema states the
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,11 +16,18 @@ _S = get_settings()
 MAX_DIM = max(_S.max_units, _S.max_examples)
 SEED_MAX = 2**32 - 1
 
-ActivationName = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
-LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
-InitName = Literal[tuple(INITIALIZERS)]  # type: ignore[valid-type]
-OptimizerName = Literal[tuple(OPTIMIZERS)]  # type: ignore[valid-type]
-DatasetName = Literal[(*DATASETS, "csv")]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the names come from the engine's registries at run time
+    ActivationName: TypeAlias = str
+    LossName: TypeAlias = str
+    InitName: TypeAlias = str
+    OptimizerName: TypeAlias = str
+    DatasetName: TypeAlias = str
+else:
+    ActivationName = Literal[tuple(ACTIVATIONS)]
+    LossName = Literal[tuple(LOSSES)]
+    InitName = Literal[tuple(INITIALIZERS)]
+    OptimizerName = Literal[tuple(OPTIMIZERS)]
+    DatasetName = Literal[(*DATASETS, "csv")]
 
 Row = Annotated[list[float], Field(min_length=1, max_length=MAX_DIM)]
 Matrix = Annotated[
@@ -54,7 +61,7 @@ class NetworkIn(In):
     seed: int = Field(0, ge=0, le=SEED_MAX)
 
 
-MAZUR = {
+MAZUR: dict[str, Any] = {
     "layers": [2, 2, 2],
     "activations": ["sigmoid", "sigmoid"],
     "loss": "mean_squared_error",
@@ -295,7 +302,7 @@ class OptimizerIn(In):
     epsilon: float | None = Field(None, ge=1e-12, le=1)
 
 
-SESSION_EXAMPLE = {
+SESSION_EXAMPLE: dict[str, Any] = {
     "layers": [2, 16, 16, 1],
     "activations": ["relu", "relu", "sigmoid"],
     "loss": "binary_cross_entropy",

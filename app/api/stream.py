@@ -15,6 +15,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import orjson
@@ -306,20 +307,20 @@ class Stream:
         for key in sorted(set(cmd) - {"action"}):
             if key == "fps":
                 fps = _int(cmd, "fps", 1, self.settings.max_fps, self.fps)
-                changes.append(lambda fps=fps: setattr(self, "fps", fps))
+                changes.append(partial(setattr, self, "fps", fps))
             elif key == "window_start":
                 start = _int(cmd, key, 0, self.settings.max_examples, 0)
-                changes.append(lambda s=start: setattr(self.session, "window_start", s))
+                changes.append(partial(setattr, self.session, "window_start", start))
             elif key == "batch_size":
                 size = cmd[key]
                 if size is not None:
                     size = _int(cmd, key, 1, self.settings.max_examples, 1)
-                changes.append(lambda s=size: setattr(trainer, "batch_size", s))
+                changes.append(partial(setattr, trainer, "batch_size", size))
             elif key == "l2":
                 l2 = _number(cmd, key)
                 if not 0 <= l2 <= 100:
                     raise CommandError(f"l2 must be a number in [0, 100]; got {l2!r}", key)
-                changes.append(lambda v=l2: setattr(trainer, "l2", v))
+                changes.append(partial(setattr, trainer, "l2", l2))
             else:
                 if key not in trainer.optimizer.hyper:
                     hyper = ", ".join(trainer.optimizer.hyper)
@@ -329,7 +330,7 @@ class Stream:
                     )
                 value = _number(cmd, key)
                 check_hyper(trainer.optimizer.name, key, value)  # validate before applying any
-                changes.append(lambda k=key, v=value: trainer.optimizer.set(k, v))
+                changes.append(partial(trainer.optimizer.set, key, value))
             applied[key] = cmd[key]
         if not changes:
             raise CommandError("set needs at least one of " + ", ".join(sorted(ACTIONS["set"])))
@@ -467,10 +468,10 @@ async def stream(ws: WebSocket, session_id: str, encoding: str = "json") -> None
     try:
         await conn.hello()
         while True:
-            message = await ws.receive()
-            if message["type"] == "websocket.disconnect":
+            incoming = await ws.receive()
+            if incoming["type"] == "websocket.disconnect":
                 break
-            text = message.get("text")
+            text = incoming.get("text")
             if text is None:
                 conn.error("commands are JSON text messages, not binary")
                 continue

@@ -21,11 +21,17 @@ from app.engine.optimizers import Optimizer
 class Split(Protocol):
     """What a trainer needs of a dataset (app.engine.datasets.Dataset has it)."""
 
-    task: str
-    X_train: Array
-    Y_train: Array
-    X_test: Array
-    Y_test: Array
+    # Read-only members, so that frozen dataclasses (Dataset) and named tuples fit too.
+    @property
+    def task(self) -> str: ...
+    @property
+    def X_train(self) -> Array: ...
+    @property
+    def Y_train(self) -> Array: ...
+    @property
+    def X_test(self) -> Array: ...
+    @property
+    def Y_test(self) -> Array: ...
 
 
 @dataclass(frozen=True)
