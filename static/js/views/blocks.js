@@ -241,7 +241,7 @@ export class BlocksView {
       const lay = frame?.layers?.find((x) => x.layer === l);
       const dAn = lay?.dA_norm, dWn = lay?.dW_norm;
       this.el.bwd[l].live.textContent = lay ? `‖dA‖ ${fmtNum(dAn)}  ‖dW‖ ${fmtNum(dWn)}` : "";
-      this.el.fwd[l].live.textContent = `${s.W[0]} units · ${cfg.activations[l - 1]}`;
+      this.el.fwd[l].live.textContent = `${s.W[0]} unit${s.W[0] === 1 ? "" : "s"} · ${cfg.activations[l - 1]}`;
       this.el.fwd[l].g.setAttribute("aria-label",
         `Layer ${l} forward block: takes A[${l - 1}] ${fmtShape(s.A_prev)}, computes Z[${l}] and A[${l}] ${fmtShape(s.A)} with ${cfg.activations[l - 1]}, caches A[${l - 1}], Z[${l}], W[${l}], b[${l}]. Enter inspects layer ${l}.`);
       this.el.bwd[l].g.setAttribute("aria-label",
