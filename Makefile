@@ -75,7 +75,7 @@ fmt: $(STAMP_DEV)  ## format and autofix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP_DEV)  ## run the benchmarks: bench/run.py, else every bench/bench_*.py in order
+bench: $(STAMP_DEV) chromium  ## run the benchmarks: bench/run.py, else every bench/bench_*.py in order
 	@set -e; \
 	if [ -f bench/run.py ]; then \
 		$(BIN)/python bench/run.py; \
