@@ -73,9 +73,17 @@ class SessionStore(Generic[S]):
         return session
 
     def sweep(self) -> list[S]:
-        """Remove the sessions idle for longer than `idle_seconds`."""
+        """Remove the sessions idle for longer than `idle_seconds`.
+
+        A session with an open stream (a listener in `on_close`) is in use even while it is
+        paused, e.g. a student's tab during a lecture; only LRU eviction can end it.
+        """
         cutoff = self._clock() - self.idle_seconds
-        idle = [self._sessions[k] for k, t in self._last_used.items() if t < cutoff]
+        idle = [
+            self._sessions[k]
+            for k, t in self._last_used.items()
+            if t < cutoff and not getattr(self._sessions[k], "on_close", None)
+        ]
         for session in idle:
             self.remove(session.id)
         return idle

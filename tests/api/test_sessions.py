@@ -175,6 +175,35 @@ def test_store_expires_idle_sessions() -> None:
     assert store.sweep() == [b] and len(store) == 0
 
 
+def test_an_open_stream_keeps_its_session_from_expiring() -> None:
+    now = [0.0]
+    store: SessionStore[Any] = SessionStore(10, idle_seconds=60, clock=lambda: now[0])
+    watched, plain = _Fake("watched"), _Fake("plain")
+    watched.on_close = {lambda: None}  # a connected stream's listener
+    store.add(watched)
+    store.add(plain)
+    now[0] = 1000
+    assert store.sweep() == [plain] and not watched.closed
+    watched.on_close = set()  # the stream disconnected
+    assert store.sweep() == [watched] and watched.closed
+
+
+def test_a_paused_stream_outlives_the_idle_timeout_in_the_app() -> None:
+    import time
+
+    with make_client(session_idle_seconds=0.2) as c:
+        sid = c.post("/api/sessions", json=SESSION_BODY).json()["id"]
+        with c.websocket_connect(f"/api/sessions/{sid}/stream") as ws:
+            assert ws.receive_json()["type"] == "hello"
+            time.sleep(0.6)
+            ws.send_json({"action": "step"})
+            while (msg := ws.receive_json()).get("step") != 1 or msg["type"] != "frame":
+                assert msg["type"] in ("frame", "grid", "event"), msg  # step 0, "stepping"
+                assert msg.get("event") != "closed", msg
+        time.sleep(0.6)  # closed: now it expires
+        assert c.get(f"/api/sessions/{sid}").status_code == 404
+
+
 def test_idle_sweeper_runs_in_the_app() -> None:
     import time
 
