@@ -48,15 +48,20 @@ def gradcheck(body: GradcheckIn, settings: Settings) -> dict[str, Any]:
     X, Y = as_matrix(body.X, "X"), as_matrix(body.Y, "Y")
     net.backward(net.forward(X), Y)  # validates Y against the network first
     result = gradient_check(net, X, Y, body.epsilon, body.l2, body.threshold)
-    values = [*result.per_param.values(), result.max_difference]
+    values = [*result.per_param.values(), result.max_difference, result.difference]
     if not all(v == v and abs(v) != float("inf") for v in values):
         raise ApiError(422, "the numbers overflow float64; use smaller params or X", "params")
+    worst = max(result.per_param, key=result.per_param.__getitem__)
     verdict = (
-        f"passed: every relative difference is below {result.threshold:g}"
+        f"passed: the relative difference over all parameters, {result.difference:.3g}, "
+        f"is below {result.threshold:g}"
         if result.passed
-        else f"failed: max relative difference {result.max_difference:.3g} >= {result.threshold:g}"
+        else f"failed: the relative difference over all parameters is {result.difference:.3g} "
+        f">= {result.threshold:g}; the largest per tensor is {worst} "
+        f"({result.per_param[worst]:.3g})"
     )
     return {
+        "difference": result.difference,
         "per_param": result.per_param,
         "max_difference": result.max_difference,
         "threshold": result.threshold,
@@ -68,5 +73,6 @@ def gradcheck(body: GradcheckIn, settings: Settings) -> dict[str, Any]:
 
 @router.post("/gradcheck", response_model=GradcheckOut, responses=TOO_LARGE)
 async def post_gradcheck(body: GradcheckIn, request: Request) -> Response:
-    """||g - g_num|| / (||g|| + ||g_num||) per parameter tensor, g_num by centred differences."""
+    """||g - g_num|| / (||g|| + ||g_num||), g_num by centred differences: over all parameters
+    as one vector (the course's verdict) and per parameter tensor (to find a faulty layer)."""
     return json_response(await run_in_threadpool(gradcheck, body, settings_of(request)))

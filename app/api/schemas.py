@@ -142,8 +142,15 @@ class TraceOut(BaseModel):
 
 
 class GradcheckOut(BaseModel):
-    per_param: dict[str, float] = Field(description="||g - g_num|| / (||g|| + ||g_num||)")
-    max_difference: float
+    difference: float = Field(
+        description="||g - g_num|| / (||g|| + ||g_num||) over all parameters as one vector "
+        "(the course's gradient_check_n); `passed` compares it with `threshold`"
+    )
+    per_param: dict[str, float] = Field(
+        description="the same per parameter tensor (a tensor with tiny gradients can show "
+        "rounding near 1e-7 without a bug)"
+    )
+    max_difference: float = Field(description="the largest per_param value")
     threshold: float
     epsilon: float
     passed: bool

@@ -17,10 +17,22 @@ def test_mazur_passes(client: TestClient, mazur: dict[str, Any]) -> None:
     assert out["verdict"].startswith("passed")
 
 
+def test_mazur_passes_with_the_course_defaults(client: TestClient, mazur: dict[str, Any]) -> None:
+    """epsilon 1e-7, threshold 2e-7: W1's tiny gradients sit near the threshold by rounding
+    alone, and the verdict (over all parameters, as in the course) passes."""
+    del mazur["learning_rate"]
+    out = client.post("/api/gradcheck", json=mazur).json()
+    assert (out["epsilon"], out["threshold"]) == (1e-7, 2e-7)
+    assert out["passed"] is True and out["difference"] < 1e-8, out
+    assert out["verdict"].startswith("passed: the relative difference over all parameters")
+
+
 def test_verdict_fails_below_the_threshold(client: TestClient, mazur: dict[str, Any]) -> None:
     del mazur["learning_rate"]
     out = client.post("/api/gradcheck", json={**mazur, "epsilon": 1e-2, "threshold": 1e-12}).json()
     assert out["passed"] is False and out["verdict"].startswith("failed")
+    assert out["difference"] <= out["max_difference"]
+    assert max(out["per_param"], key=out["per_param"].get) in out["verdict"]
 
 
 def test_gradcheck_limits(client: TestClient) -> None:
