@@ -2,14 +2,15 @@
 // and keyboard shortcuts. Reads and writes the DOM only; every decision goes to the
 // callbacks main.js passes in.
 
-import { hiddenActivations, normalize } from "./state.js";
+import { datasetTask, fittingLosses, hiddenActivations, lossFor, normalize, withOptimizer } from "./state.js";
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const L2_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+// Short labels that fit the settings column (the full name is the option's title).
 const LOSS_LABELS = {
-  binary_cross_entropy: "binary cross-entropy",
-  categorical_cross_entropy: "categorical cross-entropy",
-  mean_squared_error: "squared error",
+  binary_cross_entropy: "BCE: binary cross-entropy",
+  categorical_cross_entropy: "CCE: categorical cross-entropy",
+  mean_squared_error: "MSE: squared error",
 };
 const $ = (id) => document.getElementById(id);
 
@@ -20,6 +21,7 @@ function fillSelect(select, values, labels = {}) {
       const o = document.createElement("option");
       o.value = String(v);
       o.textContent = labels[v] ?? String(v);
+      if (labels[v]) o.title = String(v);
       return o;
     }),
   );
@@ -104,20 +106,54 @@ export class Controls {
     $("train-n").disabled = total !== null;
   }
 
-  /** Scrub slider over the kept frames. */
-  setScrub(size, cursor, live, step) {
+  /**
+   * Scrub slider over the kept frames. `steps` are their iterations; `skipped` says the
+   * kept frames are not every iteration (a fast-forward streams only a frame per ~50 ms).
+   */
+  setScrub(size, cursor, live, step, { steps = [], skipped = false } = {}) {
     const s = $("scrub");
     s.max = String(Math.max(0, size - 1));
     s.value = String(Math.max(0, cursor));
-    s.setAttribute("aria-valuetext", live ? `live, iteration ${step}` : `iteration ${step}`);
+    const kept = skipped
+      ? `${size} kept frames of iterations ${steps[0]}–${steps.at(-1)}: a fast-forward streams only some of its iterations (about one frame per 50 ms), so the slider skips the others`
+      : `${size} kept frames`;
+    s.setAttribute("aria-valuetext", `${live ? "live, " : ""}iteration ${step}; ${kept}`);
+    s.title = `Recent iterations: ${kept}.`;
     $("scrub-label").textContent = live ? "live" : `it. ${step}`;
+    $("scrub-label").title = s.title;
+    $("scrub-skips").hidden = !skipped;
   }
 
+  /** Open or close the help dialog; focus stays inside while open and returns on close. */
   toggleHelp(open) {
     const help = $("help");
+    if (open === !help.hidden) return;
+    if (open) this._helpReturn = document.activeElement;
     help.hidden = !open;
     if (open) $("help-close").focus();
-    else $("help-open").focus();
+    else {
+      const back = this._helpReturn;
+      (back && back.isConnected && back !== document.body ? back : $("help-open")).focus();
+      this._helpReturn = null;
+    }
+  }
+
+  /** Tab and Shift+Tab cycle through the help dialog's focusable elements. */
+  _trapHelpFocus(e) {
+    const box = $("help");
+    const focusable = [...box.querySelectorAll("button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])")]
+      .filter((el) => !el.disabled);
+    if (focusable.length === 0) return;
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    const inside = box.contains(document.activeElement);
+    if (e.shiftKey && (document.activeElement === first || !inside)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (document.activeElement === last || !inside)) {
+      e.preventDefault();
+      first.focus();
+    }
   }
 
   // ---------- settings ----------
@@ -201,21 +237,25 @@ export class Controls {
     return null;
   }
 
-  _lossFor(activation, current) {
-    const ok = this.catalog.compatible_losses?.[activation] ?? this.catalog.losses ?? [];
-    if (ok.includes(current)) return current;
-    return this.catalog.matched_pairs?.[activation] ?? ok[0];
+  /** The task of a dataset name: the catalog's, or the loaded CSV file's. */
+  _task(dataset) {
+    return dataset === "csv" ? this.csvTask : datasetTask(this.catalog, dataset);
+  }
+
+  _lossFor(activation, current, dataset = this.state.dataset) {
+    return lossFor(this.catalog, activation, this._task(dataset), current);
   }
 
   _emit(patch) {
-    const next = normalize({ ...this.state, ...patch });
+    let next = normalize({ ...this.state, ...patch });
+    if (patch.optimizer && patch.optimizer !== this.state.optimizer) next = withOptimizer(next, patch.optimizer, this.catalog);
     if (patch.dataset && patch.dataset !== this.state.dataset && patch.dataset !== "csv") {
       const info = this.catalog.datasets?.[patch.dataset];
       if (info?.suggested_output_activation) next.outputActivation = info.suggested_output_activation;
       if (info?.suggested_loss) next.loss = info.suggested_loss;
       if (info?.default_n_samples) next.nSamples = info.default_n_samples;
     }
-    next.loss = this._lossFor(next.outputActivation, next.loss);
+    next.loss = this._lossFor(next.outputActivation, next.loss, next.dataset);
     this.h.onChange(next);
   }
 
@@ -235,7 +275,7 @@ export class Controls {
       if (!list.includes(s[id])) fillSelect($(id), [...list, s[id]].sort((a, b) => a - b));
       $(id).value = String(s[id]);
     }
-    fillSelect($("loss"), this.catalog.compatible_losses?.[s.outputActivation] ?? this.catalog.losses ?? [], LOSS_LABELS);
+    fillSelect($("loss"), fittingLosses(this.catalog, s.outputActivation, this._task(s.dataset)), LOSS_LABELS);
     $("loss").value = s.loss;
     $("nSamples").disabled = s.dataset === "csv";
     $("noise").disabled = s.dataset === "csv" || info?.has_noise === false;
@@ -303,6 +343,10 @@ export class Controls {
   // ---------- keyboard ----------
   _bindKeys() {
     document.addEventListener("keydown", (e) => {
+      if (e.key === "Tab" && !$("help").hidden) {
+        this._trapHelpFocus(e);
+        return;
+      }
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target;
       const typing = t instanceof HTMLInputElement && !["button", "checkbox", "range", "file"].includes(t.type);

@@ -9,7 +9,7 @@ import { equation, operations } from "./operations.js";
 import { Playback, speedFps, speedMsPerOp } from "./playback.js";
 import { Session } from "./session.js";
 import { checkAgainstCatalog, deserialize, needsReset, serialize, sessionBody } from "./state.js";
-import { Timeline } from "./timeline.js";
+import { GridHistory, Timeline, divergence } from "./timeline.js";
 import { BlocksView } from "./views/blocks.js";
 import { InspectorView } from "./views/inspector.js";
 import { LessonView } from "./views/lesson.js";
@@ -19,6 +19,7 @@ import { WalkthroughView } from "./views/walkthrough.js";
 
 const $ = (id) => document.getElementById(id);
 const fmtCost = (c) => (Number.isFinite(c) ? Number(c).toPrecision(6) : "not finite");
+const PHASE_TEXT = { forward: "forward pass", cost: "cost", backward: "backward pass", update: "update" };
 const fmtPct = (a) => (Number.isFinite(a) ? `${(100 * a).toFixed(1)}%` : "–");
 
 // Per-view draw times (ms), last 120 each: window.__bpvTiming, for profiling from a test.
@@ -53,6 +54,11 @@ class App {
     this.state = initial;
     this.csv = null; // {text, name, shape}
     this.timeline = new Timeline(300);
+    this.grids = new GridHistory(60); // the pictures over the input plane, by step
+    this.gridVersion = 0;
+    this.shownGrid = { key: "", grid: null };
+    this.firstCost = undefined; // the run's cost at iteration 0, for the diverging check
+    this.divergenceShown = false;
     this.playback = new Playback();
     this.ops = [];
     this.views = [];
@@ -100,6 +106,11 @@ class App {
     return { n_features: info.n_features, n_outputs: info.n_outputs };
   }
 
+  /** The task of the state's dataset ("binary" | "multiclass" | "regression"). */
+  datasetTask(state) {
+    return state.dataset === "csv" ? this.csv?.shape.task : this.catalog.datasets[state.dataset]?.task;
+  }
+
   /** Start a run for `state`; on an invalid setting keep the current run and say why. */
   async startRun(state, { csvName = null } = {}) {
     const body = sessionBody(state, this.datasetShape(state), state.dataset === "csv" ? this.csv.text : null);
@@ -143,12 +154,14 @@ class App {
     this.csv = { text, name, shape };
     this.controls.csvLoaded = true;
     this.controls.csvName = name;
+    this.controls.csvTask = shape.task;
     ui.clearBanner();
     const ok = await this.startRun({ ...this.state, dataset: "csv", ...outputFor(shape.task) }, { csvName: name });
     if (!ok) {
       this.csv = previous;
       this.controls.csvLoaded = Boolean(previous);
       this.controls.csvName = previous?.name ?? null;
+      this.controls.csvTask = previous?.shape.task;
       this.controls.setState(this.state);
     }
   }
@@ -160,8 +173,8 @@ class App {
 
   onHashChange() {
     if (location.hash === `#${serialize(this.state)}`) return;
-    const { state, errors } = deserialize(location.hash);
-    const checked = checkAgainstCatalog(state, this.catalog);
+    const { state, errors, given } = deserialize(location.hash);
+    const checked = checkAgainstCatalog(state, this.catalog, given);
     const problems = [...errors, ...checked.errors];
     if (problems.length) ui.banner(`Some URL settings were ignored:\n${problems.join("\n")}`);
     this.applyState(checked.state);
@@ -175,12 +188,15 @@ class App {
       case "frame":
         return this.onFrame(msg);
       case "grid":
-        this.network.setGrid(msg);
-        this.output.setGrid(msg);
+        this.grids.push(msg);
+        this.gridVersion += 1; // loop() shows the grid that fits the shown frame
         return undefined;
       case "event":
         return this.onEvent(msg);
       case "error":
+        // A refused step or fast-forward sends no frame: stop waiting for one.
+        this.endFast();
+        this.playback.cancelPending();
         ui.banner(`The server refused a command${msg.field ? ` (${msg.field})` : ""}: ${msg.message}`);
         return undefined;
       default:
@@ -197,6 +213,10 @@ class App {
     this.config = config;
     this.ops = operations(L, config.activations);
     this.timeline.clear();
+    this.grids.clear();
+    this.shownGrid = { key: "", grid: null };
+    this.firstCost = undefined;
+    this.divergenceShown = false;
     this.playback.reset(this.ops.length);
     this.shown = { frame: undefined, op: undefined, scrub: "" };
     this.network.setConfig(config, hello.input_range);
@@ -231,7 +251,15 @@ class App {
       this.timeline.follow();
       if (pending?.mode === "fast" && frame.step >= this.fastTarget) this.endFast();
     }
-    if (frame.diverged) this.onDiverged(null);
+    if (frame.step === 0) {
+      this.firstCost = frame.cost;
+      this.divergenceShown = false;
+    }
+    const diverging = divergence(frame, this.firstCost);
+    if (diverging && !this.divergenceShown) {
+      this.divergenceShown = true;
+      this.onDiverged(diverging);
+    }
   }
 
   onEvent(ev) {
@@ -240,7 +268,10 @@ class App {
         this.setPlaying(true);
         break;
       case "paused":
+        // Also sent after a failed step: a fast-forward waiting for frames ends here.
         this.setPlaying(false);
+        this.endFast();
+        this.playback.cancelPending();
         break;
       case "reset":
         this.playback.reset();
@@ -261,8 +292,8 @@ class App {
   }
 
   onDiverged(message) {
-    this.setPlaying(false);
     this.endFast();
+    if (this.playing) this.action("pause");
     ui.banner(message ?? "The run diverged: the cost is no longer a finite number. Lower the learning rate, then press Reset.");
   }
 
@@ -315,9 +346,14 @@ class App {
         this.playback.requestStep(latest.step, "animate");
         this.session.send({ action: "step", steps: 1 });
         break;
-      case "next":
+      case "next": {
         this.pauseIfPlaying();
-        if (this.playback.next() === "step") {
+        if (this.playback.pending) return; // the step that shows the next op is on its way
+        // The ops shown with iteration n are the training step that produced it (frame n),
+        // as Step shows them. Iteration 0 has no step behind it: from there, Next operation
+        // trains iteration 1 first and walks its ops, so #iteration reads 1 as with Step.
+        const atStart = this.timeline.current()?.step === 0;
+        if (atStart || this.playback.next() === "step") {
           if (this.timeline.live && latest) {
             this.playback.requestStep(latest.step, "first-op");
             this.session.send({ action: "step", steps: 1 });
@@ -327,11 +363,14 @@ class App {
           }
         }
         break;
+      }
       case "prev":
         this.pauseIfPlaying();
         if (this.playback.prev() === "previous" && this.timeline.cursor > 0) {
           this.timeline.move(-1);
-          this.playback.goto(this.ops.length - 1);
+          // Iteration 0 is the initial network, with no step (and no ops) behind it.
+          if (this.timeline.current()?.step === 0) this.playback.play();
+          else this.playback.goto(this.ops.length - 1);
         }
         break;
       case "reset":
@@ -395,12 +434,40 @@ class App {
     }
     const t2 = performance.now();
     if (this.output.tick(now)) timing.plotly.push(performance.now() - t2);
-    const scrubKey = `${this.timeline.size}:${this.timeline.cursor}:${this.timeline.live}`;
+    if (frame) this.showGrid(frame);
+    const scrubKey = `${this.timeline.size}:${this.timeline.cursor}:${this.timeline.live}:${this.timeline.latest()?.step}`;
     if (scrubKey !== this.shown.scrub && frame) {
       this.shown.scrub = scrubKey;
-      this.controls.setScrub(this.timeline.size, this.timeline.cursor, this.timeline.live, frame.step);
+      const steps = this.timeline.steps();
+      const skipped = steps.length > 1 && steps.at(-1) - steps[0] + 1 > steps.length;
+      this.controls.setScrub(this.timeline.size, this.timeline.cursor, this.timeline.live, frame.step, { steps, skipped });
     }
     requestAnimationFrame((t) => this.loop(t));
+  }
+
+  /** The neuron pictures and the boundary of the newest grid at or before the shown frame. */
+  showGrid(frame) {
+    const key = `${frame.step}:${this.gridVersion}:${this.playing}`;
+    if (key === this.shownGrid.key) return;
+    this.shownGrid.key = key;
+    const grid = this.grids.at(frame.step);
+    if (grid && grid !== this.shownGrid.grid) {
+      this.shownGrid.grid = grid;
+      this.network.setGrid(grid);
+      this.output.setGrid(grid);
+    }
+    // While playing the pictures lag the frames by design (grids come at grid_hz); paused
+    // or scrubbed, say when the picture is not the shown iteration's.
+    const note = grid && grid.step !== frame.step && !this.playing
+      ? `Pictures from iteration ${grid.step} (the nearest kept at or before ${frame.step})`
+      : "";
+    for (const id of ["network-grid-note", "output-grid-note"]) {
+      const el = $(id);
+      if (el.textContent !== note) {
+        el.textContent = note;
+        el.hidden = note === "";
+      }
+    }
   }
 
   render(frame, op) {
@@ -415,9 +482,16 @@ class App {
       : frame
         ? this.playing
           ? `Training… iteration ${frame.step}`
-          : `Iteration ${frame.step} · Next operation walks through it`
+          : frame.step === 0
+            ? "Initial parameters · Next operation trains iteration 1 and walks its operations"
+            : `Iteration ${frame.step} · Next operation walks the step that produced it`
         : "Waiting for the server…";
-    $("phase").textContent = op ? op.phase : this.playing ? "training" : "iteration";
+    // The ops shown belong to the training step that produced the shown iteration.
+    const phase = op && frame ? `iteration ${frame.step}: ${PHASE_TEXT[op.phase] ?? op.phase}` : this.playing ? "training" : "iteration";
+    $("phase").textContent = phase;
+    $("phase").title = op && frame
+      ? `These operations are the training step that makes iteration ${frame.step} from the parameters of iteration ${frame.step - 1}.`
+      : "";
     $("phase").dataset.phase = op ? op.phase : "";
     $("equation").textContent = op && this.config && frame
       ? equation(op, { layers: this.config.layers, m: frame.m ?? "m", activations: this.config.activations })
@@ -451,8 +525,8 @@ async function boot() {
     ui.banner(`Cannot load the catalog from the server: ${err.message}. Reload the page when the server is up.`);
     return;
   }
-  const { state, errors } = deserialize(location.hash);
-  const checked = checkAgainstCatalog(state, catalog);
+  const { state, errors, given } = deserialize(location.hash);
+  const checked = checkAgainstCatalog(state, catalog, given);
   const problems = [...errors, ...checked.errors];
   const app = new App(catalog, checked.state);
   window.backpropViz = app; // for people who script the page (and the browser tests)

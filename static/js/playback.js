@@ -53,6 +53,11 @@ export class Playback {
     return true;
   }
 
+  /** A step request was refused (an error or a pause came instead of its frame). */
+  cancelPending() {
+    this.pending = null;
+  }
+
   /** A fast-forward finished (or was cancelled). */
   endFast() {
     if (this.pending?.mode === "fast") this.pending = null;

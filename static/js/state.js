@@ -86,11 +86,13 @@ export function serialize(state) {
 
 /**
  * The state in a hash ("#a=1&b=2" or "a=1&b=2"), on top of DEFAULTS.
- * Returns {state, errors}; a bad or unknown key is skipped and named in `errors`.
+ * Returns {state, errors, given}; a bad or unknown key is skipped and named in `errors`;
+ * `given` is the Set of keys the hash set (checkAgainstCatalog fills the others in).
  */
 export function deserialize(hash) {
   const state = structuredClone({ ...DEFAULTS });
   const errors = [];
+  const given = new Set();
   const text = hash.startsWith("#") ? hash.slice(1) : hash;
   for (const part of text.split("&")) {
     if (!part) continue;
@@ -104,9 +106,12 @@ export function deserialize(hash) {
     }
     const value = parseValue(prop, raw);
     if (value === undefined) errors.push(`URL setting ${name}="${raw}" is not a valid ${prop.type}`);
-    else state[name] = value;
+    else {
+      state[name] = value;
+      given.add(name);
+    }
   }
-  return { state, errors };
+  return { state, errors, given };
 }
 
 /** Activation of each hidden layer: the per-layer list where given, else `activation`. */
@@ -165,14 +170,57 @@ export function needsReset(a, b) {
   return changedKeys(a, b).some((k) => !LIVE_KEYS.includes(k));
 }
 
+/** Losses that fit the targets of each dataset task (BCE needs 0/1 labels, CCE one-hot). */
+export const TASK_LOSSES = Object.freeze({
+  binary: ["binary_cross_entropy", "mean_squared_error"],
+  multiclass: ["categorical_cross_entropy", "mean_squared_error"],
+  regression: ["mean_squared_error"],
+});
+
+/** The task ("binary" | "multiclass" | "regression") of a catalog dataset, or undefined. */
+export function datasetTask(catalog, dataset) {
+  return catalog.datasets?.[dataset]?.task;
+}
+
+/**
+ * Losses to offer for an output activation and a dataset task: the catalog's compatible
+ * losses for the activation that also fit the task's targets (all of them for an unknown
+ * task), in the catalog's order.
+ */
+export function fittingLosses(catalog, outputActivation, task) {
+  const compatible = catalog.compatible_losses?.[outputActivation] ?? catalog.losses ?? [];
+  const fit = TASK_LOSSES[task];
+  return fit ? compatible.filter((l) => fit.includes(l)) : compatible;
+}
+
+/** `current` if it is offered for (activation, task), else the matched loss if offered, else the first. */
+export function lossFor(catalog, outputActivation, task, current) {
+  const ok = fittingLosses(catalog, outputActivation, task);
+  if (ok.includes(current)) return current;
+  const matched = catalog.matched_pairs?.[outputActivation];
+  return ok.includes(matched) ? matched : ok[0];
+}
+
+/** The state with optimizer `name` and that optimizer's catalog learning rate. */
+export function withOptimizer(state, name, catalog) {
+  const lr = catalog.optimizers?.[name]?.learning_rate;
+  return { ...state, optimizer: name, ...(Number.isFinite(lr) ? { learningRate: lr } : {}) };
+}
+
 /**
  * Names in a state checked against GET /api/catalog: an unknown dataset, activation,
  * loss, initializer or optimizer falls back to the default (or the matched loss) and is
  * named in `errors`. A "csv" dataset cannot come from a URL (the file is not in it).
+ *
+ * `given` (deserialize's Set of the keys a hash set; null = all of them) fills in what a
+ * link left out: the dataset's suggested output activation and loss, and the optimizer's
+ * default learning rate when the link names an optimizer but no learning rate. A loss
+ * that does not fit the dataset's targets (binary cross-entropy for sine) is replaced.
  */
-export function checkAgainstCatalog(state, catalog) {
+export function checkAgainstCatalog(state, catalog, given = null) {
   const s = structuredClone(state);
   const errors = [];
+  const has = (key) => given === null || given.has(key);
   const fix = (key, ok, fallback, what) => {
     if (!ok(s[key])) {
       errors.push(`${what} "${s[key]}" is not available; using "${fallback}"`);
@@ -185,6 +233,10 @@ export function checkAgainstCatalog(state, catalog) {
     s.dataset = DEFAULTS.dataset;
   }
   fix("dataset", (v) => datasets.includes(v), datasets.includes(DEFAULTS.dataset) ? DEFAULTS.dataset : datasets[0], "dataset");
+  const info = catalog.datasets?.[s.dataset] ?? {};
+  const task = info.task;
+  if (!has("outputActivation") && info.suggested_output_activation) s.outputActivation = info.suggested_output_activation;
+  if (!has("loss") && info.suggested_loss) s.loss = info.suggested_loss;
   const hidden = catalog.hidden_activations ?? [];
   fix("activation", (v) => hidden.includes(v), DEFAULTS.activation, "activation");
   const bad = s.activations.filter((a) => !hidden.includes(a));
@@ -192,10 +244,22 @@ export function checkAgainstCatalog(state, catalog) {
     errors.push(`activation "${bad[0]}" is not available for a hidden layer; using "${s.activation}"`);
     s.activations = s.activations.map((a) => (hidden.includes(a) ? a : s.activation));
   }
-  fix("outputActivation", (v) => (catalog.output_activations ?? []).includes(v), DEFAULTS.outputActivation, "output activation");
+  fix("outputActivation", (v) => (catalog.output_activations ?? []).includes(v), info.suggested_output_activation ?? DEFAULTS.outputActivation, "output activation");
+  if (fittingLosses(catalog, s.outputActivation, task).length === 0 && info.suggested_output_activation) {
+    errors.push(`output activation "${s.outputActivation}" has no loss that fits ${s.dataset}'s ${task} targets; using "${info.suggested_output_activation}"`);
+    s.outputActivation = info.suggested_output_activation;
+  }
   const losses = catalog.compatible_losses?.[s.outputActivation] ?? catalog.losses ?? [];
-  fix("loss", (v) => losses.includes(v), catalog.matched_pairs?.[s.outputActivation] ?? losses[0], `loss for ${s.outputActivation}`);
+  fix("loss", (v) => losses.includes(v), lossFor(catalog, s.outputActivation, task, s.loss), `loss for ${s.outputActivation}`);
+  if (!fittingLosses(catalog, s.outputActivation, task).includes(s.loss)) {
+    const fallback = lossFor(catalog, s.outputActivation, task, s.loss);
+    errors.push(`loss "${s.loss}" does not fit ${s.dataset}'s ${task} targets; using "${fallback}"`);
+    s.loss = fallback;
+  }
   fix("init", (v) => (catalog.initializers ?? []).includes(v), DEFAULTS.init, "initializer");
   fix("optimizer", (v) => Object.keys(catalog.optimizers ?? {}).includes(v), DEFAULTS.optimizer, "optimizer");
+  if (given !== null && given.has("optimizer") && !given.has("learningRate")) {
+    s.learningRate = withOptimizer(s, s.optimizer, catalog).learningRate;
+  }
   return { state: s, errors };
 }

@@ -97,3 +97,68 @@ export function opIndexAt(now, { start, msPerOp, count, from = 0 }) {
 export function animationDone(now, { start, msPerOp, count, from = 0 }) {
   return now - start >= (count - from) * Math.max(1, msPerOp);
 }
+
+/**
+ * The most recent `grid` messages (the per-neuron and output pictures over the input
+ * plane), kept by step so that a scrubbed frame shows the picture of its own time. Grids
+ * come at a lower rate than frames: at(step) is the newest grid at or before `step`.
+ */
+export class GridHistory {
+  constructor(capacity = 60) {
+    if (!(capacity >= 1)) throw new RangeError(`capacity must be >= 1, got ${capacity}`);
+    this.capacity = capacity;
+    this.clear();
+  }
+
+  clear() {
+    this._grids = []; // ascending step
+  }
+
+  get size() {
+    return this._grids.length;
+  }
+
+  /** Add a grid; one with the newest's step replaces it, a smaller step (a reset) starts over. */
+  push(grid) {
+    const newest = this._grids.at(-1);
+    if (newest && grid.step === newest.step) this._grids[this._grids.length - 1] = grid;
+    else {
+      if (newest && grid.step < newest.step) this.clear();
+      this._grids.push(grid);
+      if (this._grids.length > this.capacity) this._grids.shift();
+    }
+  }
+
+  /** The newest grid with step <= `step`; the oldest kept one if all are later; null when empty. */
+  at(step) {
+    let found = null;
+    for (const g of this._grids) {
+      if (g.step <= step) found = g;
+      else break;
+    }
+    return found ?? this._grids[0] ?? null;
+  }
+
+  steps() {
+    return this._grids.map((g) => g.step);
+  }
+}
+
+/** How many times the first cost a run may grow before the page calls it diverging. */
+export const DIVERGING_FACTOR = 1e4;
+
+/**
+ * A message when `frame` shows a diverged or diverging run, else null: the server's
+ * `diverged` flag, a cost that is not a finite number, or a cost DIVERGING_FACTOR times
+ * the run's first cost (`firstCost`; a huge but finite cost the server does not flag).
+ */
+export function divergence(frame, firstCost) {
+  const fmt = (x) => Number(x).toPrecision(3);
+  if (frame.diverged || !Number.isFinite(frame.cost)) {
+    return `The run diverged at iteration ${frame.step}: the cost is no longer a finite number. Lower the learning rate, then press Reset.`;
+  }
+  if (Number.isFinite(firstCost) && firstCost > 0 && frame.cost > DIVERGING_FACTOR * firstCost) {
+    return `The run is diverging: the cost grew from ${fmt(firstCost)} to ${fmt(frame.cost)} by iteration ${frame.step}. Lower the learning rate, then press Reset.`;
+  }
+  return null;
+}

@@ -98,19 +98,32 @@ def test_next_operation_walks_the_ops_in_order(page: Page, server: Any, shot: An
         button(page, "Next operation").click()
         expect(page.locator("#operation")).to_have_text(label)
         seen.append(page.locator("#operation").inner_text())
+        if i == 0:
+            # As with Step, the ops shown are the training step that makes iteration 1.
+            expect(page.locator("#iteration")).to_have_text("1")
+            expect(page.locator("#phase")).to_have_text("iteration 1: forward pass")
         if label.startswith("dW[2]"):
+            expect(page.locator("#phase")).to_have_text("iteration 1: backward pass")
             shot(page, "03-backward-dW2", full_page=True)
         if i == 11:
             shot(page, "03-backward-dA2")
     assert seen == DEFAULT_OPS
-    assert iteration(page) == 0  # walking the ops of iteration 0 trains nothing
+    assert iteration(page) == 1  # walking the ops of iteration 1 trains nothing more
     button(page, "Previous operation").click()
     expect(page.locator("#operation")).to_have_text(DEFAULT_OPS[-2])
     # Past the last op, Next operation trains one iteration and shows its first op.
     button(page, "Next operation").click()
     button(page, "Next operation").click()
-    expect(page.locator("#iteration")).to_have_text("1")
+    expect(page.locator("#iteration")).to_have_text("2")
     expect(page.locator("#operation")).to_have_text(DEFAULT_OPS[0])
+    expect(page.locator("#phase")).to_have_text("iteration 2: forward pass")
+
+
+def test_step_and_next_operation_agree_on_the_iteration(page: Page, server: Any) -> None:
+    open_page(page, server)
+    button(page, "Step").click()
+    expect(page.locator("#iteration")).to_have_text("1")
+    expect(page.locator("#phase")).to_have_text(re.compile(r"^iteration 1: "))
 
 
 def test_play_advances_pause_stops_and_frames_are_smooth(

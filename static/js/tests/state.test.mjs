@@ -111,3 +111,78 @@ test("lists stay readable in the hash (commas are not escaped)", () => {
   assert.ok(text.includes("networkShape=8,4"), text);
   assert.ok(text.startsWith("dataset=circle&"));
 });
+
+// The catalog's dataset, loss and optimizer entries as GET /api/catalog gives them.
+const CATALOG = {
+  datasets: {
+    circle: { task: "binary", suggested_output_activation: "sigmoid", suggested_loss: "binary_cross_entropy" },
+    sine: { task: "regression", suggested_output_activation: "linear", suggested_loss: "mean_squared_error" },
+    iris: { task: "multiclass", suggested_output_activation: "softmax", suggested_loss: "categorical_cross_entropy" },
+  },
+  hidden_activations: ["relu", "tanh"],
+  output_activations: ["relu", "tanh", "sigmoid", "linear", "softmax"],
+  losses: ["binary_cross_entropy", "categorical_cross_entropy", "mean_squared_error"],
+  compatible_losses: {
+    sigmoid: ["binary_cross_entropy", "mean_squared_error"],
+    softmax: ["categorical_cross_entropy", "mean_squared_error"],
+    linear: ["mean_squared_error"],
+    tanh: ["mean_squared_error"],
+    relu: ["mean_squared_error"],
+  },
+  matched_pairs: { sigmoid: "binary_cross_entropy", softmax: "categorical_cross_entropy", linear: "mean_squared_error" },
+  initializers: ["he", "xavier"],
+  optimizers: { gd: { learning_rate: 0.1 }, adam: { learning_rate: 0.01 } },
+};
+
+test("a link naming only the dataset gets the dataset's suggested output activation and loss", async () => {
+  const { checkAgainstCatalog } = await import("../state.js");
+  const { state: parsed, given } = deserialize("#dataset=sine");
+  const { state, errors } = checkAgainstCatalog(parsed, CATALOG, given);
+  assert.deepEqual(errors, []);
+  assert.equal(state.outputActivation, "linear");
+  assert.equal(state.loss, "mean_squared_error");
+  const parsedIris = deserialize("#dataset=iris");
+  const iris = checkAgainstCatalog(parsedIris.state, CATALOG, parsedIris.given);
+  assert.equal(iris.state.outputActivation, "softmax");
+  assert.equal(iris.state.loss, "categorical_cross_entropy");
+  // The default page (no hash) keeps the circle's pair.
+  const none = deserialize("");
+  assert.equal(checkAgainstCatalog(none.state, CATALOG, none.given).state.loss, "binary_cross_entropy");
+});
+
+test("a link's own output activation stays, with a loss that fits the dataset's targets", async () => {
+  const { checkAgainstCatalog } = await import("../state.js");
+  const a = deserialize("#dataset=sine&outputActivation=tanh");
+  assert.equal(checkAgainstCatalog(a.state, CATALOG, a.given).state.loss, "mean_squared_error");
+  // Sigmoid + cross-entropy asked for on a regression target: the loss is replaced and said.
+  const b = deserialize("#dataset=sine&outputActivation=sigmoid&loss=binary_cross_entropy");
+  const { state, errors } = checkAgainstCatalog(b.state, CATALOG, b.given);
+  assert.equal(state.outputActivation, "sigmoid");
+  assert.equal(state.loss, "mean_squared_error");
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /binary_cross_entropy.*sine.*regression/);
+});
+
+test("only losses that fit the task are offered", async () => {
+  const { fittingLosses, lossFor } = await import("../state.js");
+  assert.deepEqual(fittingLosses(CATALOG, "sigmoid", "regression"), ["mean_squared_error"]);
+  assert.deepEqual(fittingLosses(CATALOG, "sigmoid", "binary"), ["binary_cross_entropy", "mean_squared_error"]);
+  assert.deepEqual(fittingLosses(CATALOG, "softmax", "multiclass"), ["categorical_cross_entropy", "mean_squared_error"]);
+  assert.deepEqual(fittingLosses(CATALOG, "sigmoid", undefined), ["binary_cross_entropy", "mean_squared_error"]);
+  assert.equal(lossFor(CATALOG, "sigmoid", "regression", "binary_cross_entropy"), "mean_squared_error");
+  assert.equal(lossFor(CATALOG, "sigmoid", "binary", "mean_squared_error"), "mean_squared_error");
+  assert.equal(lossFor(CATALOG, "softmax", "multiclass", "mean_squared_error"), "mean_squared_error");
+  assert.equal(lossFor(CATALOG, "linear", "binary", "binary_cross_entropy"), "mean_squared_error");
+});
+
+test("an optimizer brings its default learning rate unless the link sets one", async () => {
+  const { checkAgainstCatalog, withOptimizer } = await import("../state.js");
+  assert.equal(withOptimizer({ ...DEFAULTS, learningRate: 3 }, "adam", CATALOG).learningRate, 0.01);
+  assert.equal(withOptimizer({ ...DEFAULTS, learningRate: 3 }, "gd", CATALOG).learningRate, 0.1);
+  const a = deserialize("#optimizer=adam");
+  assert.equal(checkAgainstCatalog(a.state, CATALOG, a.given).state.learningRate, 0.01);
+  const b = deserialize("#optimizer=adam&learningRate=0.003");
+  assert.equal(checkAgainstCatalog(b.state, CATALOG, b.given).state.learningRate, 0.003);
+  const c = deserialize("#seed=3");
+  assert.equal(checkAgainstCatalog(c.state, CATALOG, c.given).state.learningRate, DEFAULTS.learningRate);
+});

@@ -64,3 +64,32 @@ test("op clock: one op per msPerOp, holds the last, reports done", () => {
   assert.equal(opIndexAt(1000, { ...anim, from: 3 }), 3);
   assert.equal(opIndexAt(0, { ...anim, count: 0 }), -1);
 });
+
+test("a scrubbed frame gets the newest grid at or before its step", async () => {
+  const { GridHistory } = await import("../timeline.js");
+  const grids = new GridHistory(3);
+  assert.equal(grids.at(5), null);
+  for (const s of [0, 4, 9, 15]) grids.push({ step: s, tag: `g${s}` });
+  assert.deepEqual(grids.steps(), [4, 9, 15]); // capacity 3: the oldest went
+  assert.equal(grids.at(9).step, 9);
+  assert.equal(grids.at(14).step, 9);
+  assert.equal(grids.at(100).step, 15);
+  assert.equal(grids.at(2).step, 4); // nothing that old is kept: the oldest kept one
+  grids.push({ step: 15, tag: "again" }); // a resumed stream repeats its state
+  assert.equal(grids.at(15).tag, "again");
+  assert.equal(grids.size, 3);
+  grids.push({ step: 0, tag: "reset" }); // a reset starts over
+  assert.deepEqual(grids.steps(), [0]);
+});
+
+test("divergence: the server's flag, a non-finite cost, or a cost grown 1e4 times", async () => {
+  const { divergence } = await import("../timeline.js");
+  assert.equal(divergence({ step: 10, cost: 0.2 }, 0.24), null);
+  assert.equal(divergence({ step: 10, cost: 2000 }, 0.24), null);
+  assert.match(divergence({ step: 10, cost: 0.2, diverged: true }, 0.24), /diverged at iteration 10/);
+  assert.match(divergence({ step: 3, cost: NaN }, 0.24), /no longer a finite number/);
+  assert.match(divergence({ step: 3, cost: Infinity }, 0.24), /no longer a finite number/);
+  // The reviewer's run: sine, relu, lr 3, 500 iterations ends at a finite 2.74e+299.
+  assert.match(divergence({ step: 500, cost: 2.7429877014281984e299 }, 0.24205552053425322), /diverging: the cost grew from 0.242 to 2.74e\+299/);
+  assert.equal(divergence({ step: 500, cost: 5 }, undefined), null);
+});
