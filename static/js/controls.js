@@ -8,9 +8,9 @@ const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 
 const L2_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 // Short labels that fit the settings column (the full name is the option's title).
 const LOSS_LABELS = {
-  binary_cross_entropy: "BCE: binary cross-entropy",
-  categorical_cross_entropy: "CCE: categorical cross-entropy",
-  mean_squared_error: "MSE: squared error",
+  binary_cross_entropy: "binary cross-entropy",
+  categorical_cross_entropy: "categorical CE",
+  mean_squared_error: "squared error (MSE)",
 };
 const $ = (id) => document.getElementById(id);
 

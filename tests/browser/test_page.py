@@ -360,3 +360,113 @@ def test_a_refused_stream_command_shows_the_server_message(page: Page, server: A
     # The connection stays open and the page keeps working.
     button(page, "Step").click()
     expect(page.locator("#iteration")).to_have_text("1")
+
+
+def test_a_link_naming_only_the_dataset_uses_its_output_and_loss(
+    page: Page, server: Any, shot: Any
+) -> None:
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_page(page, server, "#dataset=sine")
+    expect(page.locator("#network-caption")).to_contain_text("linear · mean_squared_error")
+    assert page.locator("#outputActivation").input_value() == "linear"
+    # Only losses that fit regression targets are offered, whatever the output activation.
+    page.locator("#outputActivation").select_option("sigmoid")
+    expect(page.locator("#network-caption")).to_contain_text("sigmoid · mean_squared_error")
+    values = page.eval_on_selector_all("#loss option", "os => os.map(o => o.value)")
+    assert values == ["mean_squared_error"]
+    page.locator("#train-n-count").fill("300")
+    button(page, "Fast-forward").click()
+    expect(page.locator("#iteration")).to_have_text("300", timeout=30_000)
+    expect(page.locator("#train-n")).to_be_enabled()
+    expect(page.locator("#train-progress")).to_be_hidden()
+    shot(page, "12-sine-fast-forward")
+
+
+def test_a_refused_command_ends_a_fast_forward_with_its_message(page: Page, server: Any) -> None:
+    open_page(page, server)
+    page.locator("#train-n-count").fill("5000")
+    # The fast-forward is under way when the server refuses (as after a failed step).
+    page.evaluate(
+        "(() => { const app = window.backpropViz; document.getElementById('train-n').click();"
+        " app.onMessage({type: 'error', message: 'the step failed', field: 'loss'});"
+        " app.onMessage({type: 'event', event: 'paused'}); })()"
+    )
+    expect(page.locator("#banner")).to_contain_text("(loss): the step failed")
+    expect(page.locator("#train-n")).to_be_enabled()
+    expect(page.locator("#train-progress")).to_be_hidden()
+
+
+def test_a_diverging_fast_forward_is_flagged(page: Page, server: Any, shot: Any) -> None:
+    # The reviewer's run: the cost ends finite (2.7e+299), which the server does not flag.
+    open_page(
+        page,
+        server,
+        "#dataset=sine&outputActivation=linear&loss=mean_squared_error"
+        "&activation=relu&learningRate=3",
+    )
+    page.locator("#train-n-count").fill("500")
+    button(page, "Fast-forward").click()
+    expect(page.locator("#banner")).to_contain_text(re.compile("diverg", re.I), timeout=30_000)
+    expect(page.locator("#train-n")).to_be_enabled()
+    shot(page, "13-diverging")
+
+
+def test_scrubbing_back_rewinds_the_pictures(page: Page, server: Any, shot: Any) -> None:
+    open_page(page, server)
+    page.locator("#train-n-count").fill("300")
+    button(page, "Fast-forward").click()
+    expect(page.locator("#iteration")).to_have_text("300", timeout=30_000)
+    page.wait_for_function("window.backpropViz.shownGrid.grid?.step === 300")
+    last_canvas = "[...document.querySelectorAll('#network-canvas canvas')].at(-1)"
+    live_picture = page.evaluate(f"{last_canvas}?.toDataURL() ?? null")
+    scrub = page.get_by_label("Recent iterations")
+    scrub.focus()
+    page.keyboard.press("Home")
+    expect(page.locator("#iteration")).to_have_text("0")
+    page.wait_for_function("window.backpropViz.shownGrid.grid?.step === 0")
+    # A fast-forward streams only some frames: the slider says it skips iterations.
+    expect(page.locator("#scrub-skips")).to_be_visible()
+    assert "skips" in (scrub.get_attribute("aria-valuetext") or "")
+    if live_picture is not None:
+        assert page.evaluate(f"{last_canvas}.toDataURL()") != live_picture
+    shot(page, "14-scrubbed-to-0")
+
+
+def test_help_traps_focus_and_returns_it(page: Page, server: Any) -> None:
+    open_page(page, server)
+    opener = button(page, "Help")
+    opener.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#help")).to_be_visible()
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.getElementById('help').contains(document.activeElement)")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.getElementById('help').contains(document.activeElement)")
+    page.keyboard.press("Escape")
+    expect(page.locator("#help")).to_be_hidden()
+    assert page.evaluate("document.activeElement.id") == "help-open"
+
+
+def test_changing_the_optimizer_uses_its_learning_rate(page: Page, server: Any) -> None:
+    open_page(page, server, "#learningRate=3")
+    page.locator("#optimizer").select_option("adam")
+    expect(page.locator("#learningRate")).to_have_value("0.01")
+    page.wait_for_function("location.hash.includes('learningRate=0.01')")
+    # A link that sets both keeps its own.
+    open_page(page, server, "#optimizer=adam&learningRate=0.003&seed=5")
+    expect(page.locator("#learningRate")).to_have_value("0.003")
+
+
+def test_compact_top_bar_at_1024(page: Page, server: Any, shot: Any) -> None:
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_page(page, server)
+    height = page.evaluate(
+        "document.querySelector('.topbar').getBoundingClientRect().height"
+        " + document.querySelector('.opbar').getBoundingClientRect().height"
+    )
+    assert height <= 110, height
+    for name in ("Reset", "Fast-forward", "Presenter mode", "Help", "Next operation"):
+        expect(button(page, name)).to_be_visible()
+    assert page.get_by_label("Speed").count() == 1
+    shot(page, "15-compact-1024")
