@@ -487,7 +487,9 @@ class App {
             : `Iteration ${frame.step} · Next operation walks the step that produced it`
         : "Waiting for the server…";
     // The ops shown belong to the training step that produced the shown iteration.
-    const phase = op && frame ? `iteration ${frame.step}: ${PHASE_TEXT[op.phase] ?? op.phase}` : this.playing ? "training" : "iteration";
+    // Iteration 0 has no step behind it; a view may still show its pass (no update applied).
+    const it = frame?.step === 0 ? "iteration 0 (initial)" : `iteration ${frame?.step}`;
+    const phase = op && frame ? `${it}: ${PHASE_TEXT[op.phase] ?? op.phase}` : this.playing ? "training" : "iteration";
     $("phase").textContent = phase;
     $("phase").title = op && frame
       ? `These operations are the training step that makes iteration ${frame.step} from the parameters of iteration ${frame.step - 1}.`
