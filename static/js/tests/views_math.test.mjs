@@ -171,3 +171,45 @@ test("lesson agreement text: server float64 figure first, the browser's float32 
   assert.equal(agreementText(2, true, 0, null), "They agree: recomputed here from this window's values: 0.");
   assert.match(agreementText(2, false, 0.451, null), /= 0\.451 in this window: A\[2\] − Y is not dZ\[2\]/);
 });
+
+test("chart values: NaN, Infinity and diverged magnitudes become null (a line break)", async () => {
+  const { chartValue, logChartValue, clampValue, CHART_LIMIT } = await import("../views/math.js");
+  assert.equal(chartValue(0.5), 0.5);
+  assert.equal(chartValue(-3), -3);
+  for (const bad of [NaN, Infinity, -Infinity, 2.74e299, -1e31, null, undefined, "1"]) {
+    assert.equal(chartValue(bad), null, String(bad));
+  }
+  assert.equal(chartValue(CHART_LIMIT), CHART_LIMIT);
+  assert.equal(logChartValue(0), null);
+  assert.equal(logChartValue(-1e-3), null);
+  assert.equal(logChartValue(1e-12), 1e-12);
+  assert.equal(logChartValue(1e299), null);
+  assert.equal(clampValue(1e299, -2, 2), 2);
+  assert.equal(clampValue(-1e299, -2, 2), -2);
+  assert.equal(clampValue(0.3, -2, 2), 0.3);
+  assert.equal(clampValue(NaN, -2, 2), null);
+});
+
+test("log tick step: at most six labels over any decade span", async () => {
+  const { logTickStep } = await import("../views/math.js");
+  assert.equal(logTickStep(0.5, 0.6), 1); // one point: one decade a tick
+  assert.equal(logTickStep(1e-3, 10), 1); // 4 decades: 5 labels
+  assert.equal(logTickStep(1e-5, 1), 1); // 5 decades: 6 labels
+  assert.equal(logTickStep(1e-12, 1e2), 3); // 14 decades
+  assert.equal(logTickStep(1e-3, 1e299), 61);
+  assert.equal(logTickStep(0, 1), 1); // no positive range: the default
+  for (let lo = -300; lo <= 300; lo += 7) {
+    for (let hi = lo; hi <= 300; hi += 13) {
+      const step = logTickStep(10 ** lo * 1.5, 10 ** hi * 1.5);
+      const decades = Math.ceil(hi + Math.log10(1.5)) - Math.floor(lo + Math.log10(1.5));
+      assert.ok(Math.floor(decades / step) + 1 <= 6, `${lo}..${hi}: step ${step}`);
+      assert.ok(step === 1 || Math.ceil(decades / (step - 1)) + 1 > 6, `${lo}..${hi}: step ${step} is wider than needed`);
+    }
+  }
+});
+
+test("finite range over nested lists skips NaN and null", async () => {
+  const { finiteRange } = await import("../views/math.js");
+  assert.deepEqual(finiteRange([[1, -2, NaN]], [[null, 5]]), [-2, 5]);
+  assert.equal(finiteRange([[NaN]], []), null);
+});

@@ -402,3 +402,46 @@ export function agreementText(L, matched, windowDiff, serverDiff = null) {
   const precision = windowDiff > 1e-12 ? " (the browser gets float32 numbers, so ~1e-7 is as close as it can see)" : "";
   return `${server}${server ? here[0].toUpperCase() + here.slice(1) : `They agree: ${here}`}${precision}.`;
 }
+
+// ---- chart values (never hand NaN or Infinity to Plotly) ----
+
+/** Largest magnitude a chart draws; beyond it (a diverged run) a line breaks. */
+export const CHART_LIMIT = 1e30;
+
+/** v when it is a finite number within ±limit, else null (a clean break in a Plotly line). */
+export function chartValue(v, limit = CHART_LIMIT) {
+  return typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= limit ? v : null;
+}
+
+/** v when finite and positive within limit (a log axis), else null. */
+export function logChartValue(v, limit = CHART_LIMIT) {
+  return typeof v === "number" && Number.isFinite(v) && v > 0 && v <= limit ? v : null;
+}
+
+/** v clamped into [lo, hi]; null when v is not a finite number. */
+export function clampValue(v, lo, hi) {
+  if (typeof v !== "number" || !Number.isFinite(v)) return null;
+  return Math.min(hi, Math.max(lo, v));
+}
+
+/**
+ * Decades between log-axis ticks so that at most `maxTicks` labels show for positive
+ * values spanning [min, max]: 1 (every decade) up to a five-decade span, then wider.
+ */
+export function logTickStep(min, max, maxTicks = 6) {
+  if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) return 1;
+  const lo = Math.floor(Math.log10(Math.min(min, max)));
+  const hi = Math.ceil(Math.log10(Math.max(min, max)));
+  return Math.max(1, Math.ceil((hi - lo) / Math.max(1, maxTicks - 1)));
+}
+
+/** [lo, hi] of the finite values in nested lists, or null when there are none. */
+export function finiteRange(...lists) {
+  let lo = Infinity, hi = -Infinity;
+  const walk = (v) => {
+    if (Array.isArray(v)) { for (const x of v) walk(x); return; }
+    if (typeof v === "number" && Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  };
+  for (const l of lists) walk(l);
+  return lo <= hi ? [lo, hi] : null;
+}

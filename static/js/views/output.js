@@ -5,6 +5,7 @@
 // (a Plotly redraw costs 15-35 ms, so more often would drop animation frames).
 
 import { colorscale, NEGATIVE, POSITIVE } from "../palette.js";
+import { CHART_LIMIT, chartValue, clampValue, finiteRange, logChartValue, logTickStep } from "./math.js";
 
 // Okabe-Ito: a categorical palette that colour-blind readers can tell apart.
 const LAYER_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"];
@@ -12,12 +13,17 @@ const MIN_INTERVAL_MS = 1000; // per chart
 const GLOBAL_INTERVAL_MS = 250; // all charts together: at most 4 Plotly calls a second
 const MAX_POINTS = 3000;
 const CONFIG = { displayModeBar: false, responsive: true };
+const presenter = () => document.documentElement.classList.contains("presenter");
+const fontSize = () => (presenter() ? 15 : 11);
+// An empty chart (iteration 0) still starts its x axis at 0.
+const ITER_AXIS = { range: [0, 10], rangemode: "nonnegative", zeroline: false, automargin: true };
 
 function baseLayout(title, extra = {}) {
+  const size = fontSize();
   return {
-    title: { text: title, font: { size: 12 }, x: 0.02, y: 0.97 },
+    title: { text: title, font: { size: size + 1 }, x: 0.02, y: 0.97 },
     margin: { l: 44, r: 8, t: 22, b: 26 },
-    font: { size: 11, family: "system-ui, sans-serif" },
+    font: { size, family: "system-ui, sans-serif" },
     paper_bgcolor: "#fff",
     plot_bgcolor: "#fff",
     showlegend: true,
@@ -41,6 +47,14 @@ export class OutputView {
     this._last = { cost: 0, norms: 0, boundary: 0 };
     this._lastAny = 0;
     this._rr = 0;
+    // Plotly's `responsive` only follows the window; presenter mode and panel changes
+    // resize the containers without one.
+    if (typeof ResizeObserver === "function" && this.Plotly) {
+      this._resize = new ResizeObserver((entries) => {
+        for (const e of entries) if (e.target._fullLayout && !e.target.classList.contains("hidden-chart")) this.Plotly.Plots.resize(e.target);
+      });
+      for (const el of [els.boundary, els.cost, els.norms]) if (el) this._resize.observe(el);
+    }
   }
 
   get available() {
@@ -54,7 +68,10 @@ export class OutputView {
     this.L = config.layers.length - 1;
     this.lastStep = -1;
     this._lines = false;
+    this._xAuto = false;
     this._noAccuracy = false;
+    this._normRange = null;
+    this._dtick = 1;
     this._pending = { cost: [], norms: [] };
     this._pendingGrid = null;
     const P = this.Plotly;
@@ -78,20 +95,21 @@ export class OutputView {
       }
     }
     const draw = this.built ? P.react : P.newPlot;
-    draw(this.els.cost, cost, baseLayout("Cost J · accuracy (dotted, right axis)", {
+    draw(this.els.cost, cost, baseLayout("Cost J · accuracy (dotted)", {
       showlegend: false,
-      xaxis: { rangemode: "nonnegative", zeroline: false, automargin: true },
-      yaxis: { rangemode: "tozero", automargin: true },
+      xaxis: { ...ITER_AXIS },
+      yaxis: { rangemode: "tozero", automargin: true, exponentformat: "power" },
       yaxis2: {
         overlaying: "y", side: "right", range: [0, 1.02], showgrid: false, automargin: true,
         tickmode: "array", tickvals: [0, 0.5, 1], ticktext: ["0%", "50%", "100%"],
       },
       margin: { l: 40, r: 30, t: 22, b: 24 },
     }), CONFIG);
-    draw(this.els.norms, norms, baseLayout("‖dW[l]‖ solid · ‖dA[l]‖ dotted (log)", {
+    draw(this.els.norms, norms, baseLayout("‖dW‖ solid · ‖dA‖ dotted (log)", {
       showlegend: false,
-      xaxis: { rangemode: "nonnegative", zeroline: false, automargin: true },
-      // One tick a decade: a single point's narrow autorange would otherwise crowd 2s and 5s.
+      xaxis: { ...ITER_AXIS },
+      // Ticks a whole number of decades apart (a single point's narrow autorange would
+      // otherwise crowd 2s and 5s); wider steps when the norms span many decades.
       yaxis: { type: "log", automargin: true, exponentformat: "power", dtick: 1 },
       margin: { l: 40, r: 8, t: 22, b: 24 },
     }), CONFIG);
@@ -113,8 +131,10 @@ export class OutputView {
       return span;
     };
     const layers = Array.from({ length: this.L }, (_, i) => swatch(LAYER_COLOURS[i % LAYER_COLOURS.length], `layer ${i + 1}`));
+    this._accuracyKey = swatch("#555", "accuracy", true);
+    this._accuracyKey.hidden = this.config.loss === "mean_squared_error";
     key.replaceChildren(
-      swatch("#0072B2", "train"), swatch("#E69F00", "test"), swatch("#555", "accuracy", true),
+      swatch("#0072B2", "train"), swatch("#E69F00", "test"), this._accuracyKey,
       document.createTextNode(" · norms: "), ...layers,
     );
   }
@@ -132,32 +152,39 @@ export class OutputView {
     if (this.boundaryKind === "plane") {
       const probability = ["sigmoid", "softmax"].includes(config.activations.at(-1));
       traces.push({
-        type: "heatmap", x: [], y: [], z: [[]], colorscale, showscale: true,
+        type: "heatmap", x: [], y: [], z: [[]], colorscale, showscale: true, zsmooth: "best",
         zmin: probability ? 0 : undefined, zmax: probability ? 1 : undefined, zmid: probability ? 0.5 : 0,
         colorbar: { thickness: 8, len: 0.9, title: { text: "ŷ", side: "right" } },
         hovertemplate: "x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>", name: "network output",
       });
-      for (const [split, symbol] of [["train", "circle"], ["test", "circle-open"]]) {
+      // Points keep their class colour and get an outline that contrasts with it, so a
+      // point stays visible on the confident background of its own class and a
+      // misclassified one stands out: train filled with a white ring (as Playground),
+      // test as a diamond with a black ring.
+      for (const [split, symbol] of [["train", "circle"], ["test", "diamond"]]) {
         const X = data[`X_${split}`] ?? [[], []];
         const Y = data[`Y_${split}`] ?? [[]];
         const m = X[0]?.length ?? 0;
         const labels = Array.from({ length: m }, (_, i) => labelOf(Y, i));
+        const many = (X[0]?.length ?? 0) > 600;
         traces.push({
           type: "scatter", mode: "markers", name: `${split} data`,
           x: X[0], y: X[1],
           marker: {
-            symbol, size: 6,
+            symbol, size: many ? 6 : split === "train" ? 7.5 : 7,
             color: labels.map((v) => (v >= 0.5 ? POSITIVE : NEGATIVE)),
-            line: { color: split === "train" ? "#fff" : "#000", width: split === "train" ? 0.8 : 1 },
+            line: { color: split === "train" ? "#fff" : "#111", width: 1.4 },
           },
-          hovertemplate: `${split}: (%{x:.2f}, %{y:.2f})<extra></extra>`,
+          hovertemplate: `${split}: (%{x:.2f}, %{y:.2f}), class %{customdata}<extra></extra>`,
+          customdata: labels.map((v) => (v >= 0.5 ? 1 : 0)),
         });
       }
       const [xr, yr] = inputRange ?? [undefined, undefined];
-      draw(this.els.boundary, traces, baseLayout("ŷ over the inputs · ● train ○ test", {
+      draw(this.els.boundary, traces, baseLayout("ŷ over the inputs · ● train ◆ test", {
         showlegend: false,
-        // Equal scales on both axes, so that a circle in the data looks like a circle.
-        xaxis: { range: xr, title: { text: "x1" }, automargin: true, constrain: "domain", constraintoward: "right" },
+        // Equal scales on both axes, so that a circle in the data looks like a circle;
+        // the square plot sits in the middle of its panel.
+        xaxis: { range: xr, title: { text: "x1" }, automargin: true, constrain: "domain", constraintoward: "center" },
         yaxis: { range: yr, title: { text: "x2" }, automargin: true, scaleanchor: "x", scaleratio: 1, constrain: "domain" },
       }), CONFIG);
     } else {
@@ -170,8 +197,14 @@ export class OutputView {
         });
       }
       traces.push({ type: "scatter", mode: "lines", name: "network fit", x: [], y: [], line: { color: "#000", width: 2.5 } });
+      // The y axis stays on the data (a diverging fit leaves the picture instead of
+      // squashing the data into a line); the curve is clamped just outside it.
+      const yr = finiteRange(data.Y_train, data.Y_test) ?? [-1, 1];
+      const pad = Math.max(0.25 * (yr[1] - yr[0]), 0.1);
+      this._fitRange = [yr[0] - pad, yr[1] + pad];
       draw(this.els.boundary, traces, baseLayout("Fit: network output over x", {
-        xaxis: { title: { text: "x" }, automargin: true }, yaxis: { title: { text: "y" }, automargin: true },
+        xaxis: { title: { text: "x" }, automargin: true },
+        yaxis: { title: { text: "y" }, automargin: true, range: this._fitRange },
       }), CONFIG);
     }
   }
@@ -196,8 +229,8 @@ export class OutputView {
     if (!this.available || !this.config || !history?.length) return;
     const last = history.at(-1).iteration;
     const x = history.map((h) => h.iteration);
-    const num = (v) => (Number.isFinite(v) ? v : null);
-    const pos = (v) => (Number.isFinite(v) && v > 0 ? v : null);
+    const num = chartValue;
+    const pos = logChartValue;
     this._pending.cost = this._pending.cost.filter((f) => f.step > last);
     this._pending.norms = this._pending.norms.filter((f) => f.step > last);
     this.lastStep = Math.max(this.lastStep, last);
@@ -205,14 +238,17 @@ export class OutputView {
       x: [x, x, x, x],
       y: [
         history.map((h) => num(h.train_cost ?? h.cost)), history.map((h) => num(h.test_cost)),
-        history.map((h) => h.train_accuracy ?? null), history.map((h) => h.test_accuracy ?? null),
+        history.map((h) => num(h.train_accuracy)), history.map((h) => num(h.test_accuracy)),
       ],
       mode: "lines",
     }, [0, 1, 2, 3]);
+    this._autoX();
     const ys = [];
     for (const key of ["dW_norms", "dA_norms"]) {
       for (let l = 0; l < this.L; l += 1) ys.push(history.map((h) => pos(h[key]?.[l])));
     }
+    this._normRange = null;
+    this._noteNorms(ys);
     this.Plotly.restyle(this.els.norms, { x: ys.map(() => x), y: ys, mode: "lines" }, ys.map((_, i) => i));
     this._lines = true;
   }
@@ -254,21 +290,42 @@ export class OutputView {
     for (const el of [this.els.cost, this.els.norms]) this.Plotly.restyle(el, { mode: "lines" });
   }
 
+  /** Once there are points, the iteration axis follows them (from 0). */
+  _autoX() {
+    if (this._xAuto) return;
+    this._xAuto = true;
+    for (const el of [this.els.cost, this.els.norms]) this.Plotly.relayout(el, { "xaxis.autorange": true });
+  }
+
+  /** Widen the norm range seen so far; relayout the tick step when it changes. */
+  _noteNorms(ys) {
+    const r = finiteRange(ys);
+    if (!r) return;
+    this._normRange = this._normRange ? [Math.min(this._normRange[0], r[0]), Math.max(this._normRange[1], r[1])] : r;
+    const dtick = logTickStep(...this._normRange);
+    if (dtick !== this._dtick) {
+      this._dtick = dtick;
+      this.Plotly.relayout(this.els.norms, { "yaxis.dtick": dtick });
+    }
+  }
+
   _flush_cost() {
     const frames = this._pending.cost.splice(0);
     this._linesOnly(frames.at(-1).step);
     const x = frames.map((f) => f.step);
-    const num = (v) => (Number.isFinite(v) ? v : null);
+    const num = chartValue;
     const hasAccuracy = frames.some((f) => f.train_accuracy !== null && f.train_accuracy !== undefined);
     if (!hasAccuracy && !this._noAccuracy) {
       this._noAccuracy = true; // regression: no accuracy axis
-      this.Plotly.relayout(this.els.cost, { "yaxis2.visible": false, "title.text": "Cost J (regression: no accuracy)" });
+      if (this._accuracyKey) this._accuracyKey.hidden = true;
+      this.Plotly.relayout(this.els.cost, { "yaxis2.visible": false, "title.text": "Cost J (no accuracy: regression)" });
     }
+    if (frames.some((f) => f.step > 0)) this._autoX();
     this.Plotly.extendTraces(this.els.cost, {
       x: [x, x, x, x],
       y: [
         frames.map((f) => num(f.train_cost ?? f.cost)), frames.map((f) => num(f.test_cost)),
-        frames.map((f) => f.train_accuracy ?? null), frames.map((f) => f.test_accuracy ?? null),
+        frames.map((f) => num(f.train_accuracy)), frames.map((f) => num(f.test_accuracy)),
       ],
     }, [0, 1, 2, 3], MAX_POINTS);
   }
@@ -276,7 +333,7 @@ export class OutputView {
   _flush_norms() {
     const frames = this._pending.norms.splice(0);
     const x = frames.map((f) => f.step);
-    const pos = (v) => (Number.isFinite(v) && v > 0 ? v : null); // log axis
+    const pos = logChartValue; // log axis
     const xs = [];
     const ys = [];
     for (const key of ["dW_norm", "dA_norm"]) {
@@ -285,6 +342,8 @@ export class OutputView {
         ys.push(frames.map((f) => pos(f.layers?.[l]?.[key])));
       }
     }
+    this._noteNorms(ys);
+    if (frames.some((f) => f.step > 0)) this._autoX();
     this.Plotly.extendTraces(this.els.norms, { x: xs, y: ys }, ys.map((_, i) => i), MAX_POINTS);
   }
 
@@ -294,9 +353,15 @@ export class OutputView {
     if (this.boundaryKind === "plane" && grid.x_range) {
       const r = grid.resolution ?? grid.output.length;
       const axis = ([a, b]) => Array.from({ length: r }, (_, i) => a + ((b - a) * i) / (r - 1));
-      this.Plotly.restyle(this.els.boundary, { x: [axis(grid.x_range)], y: [axis(grid.y_range)], z: [grid.output] }, [0]);
+      const z = grid.output.map((row) => row.map((v) => clampValue(v, -CHART_LIMIT, CHART_LIMIT)));
+      this.Plotly.restyle(this.els.boundary, { x: [axis(grid.x_range)], y: [axis(grid.y_range)], z: [z] }, [0]);
     } else if (this.boundaryKind === "curve" && Array.isArray(grid.x)) {
-      this.Plotly.restyle(this.els.boundary, { x: [grid.x], y: [grid.output] }, [2]);
+      // Clamped a plot-height outside the visible range: the curve leaves the picture
+      // in the right direction without huge pixel coordinates.
+      const [lo, hi] = this._fitRange;
+      const span = hi - lo;
+      const y = grid.output.map((v) => clampValue(v, lo - span, hi + span));
+      this.Plotly.restyle(this.els.boundary, { x: [grid.x], y: [y] }, [2]);
     }
   }
 
@@ -306,6 +371,7 @@ export class OutputView {
     for (const el of [this.els.boundary, this.els.cost, this.els.norms]) {
       if (el.classList.contains("hidden-chart")) continue;
       this.Plotly.relayout(el, { "font.size": px, "title.font.size": px + 1 });
+      this.Plotly.Plots.resize(el);
     }
   }
 }
