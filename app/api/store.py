@@ -44,12 +44,20 @@ class SessionStore(Generic[S]):
         return len(self._sessions)
 
     def add(self, session: S) -> list[S]:
-        """Store `session`; returns the least recently used sessions evicted to make room."""
+        """Store `session`; returns the sessions evicted to make room.
+
+        The least recently used session without an open stream (a listener in `on_close`)
+        goes first; only when every session has one does the least recently used go.
+        """
         evicted = []
         while len(self._sessions) >= self.max_sessions:
-            _, old = self._sessions.popitem(last=False)
-            self._forget(old)
-            evicted.append(old)
+            victim = next(
+                (s for s in self._sessions.values() if not getattr(s, "on_close", None)),
+                next(iter(self._sessions.values())),
+            )
+            del self._sessions[victim.id]
+            self._forget(victim)
+            evicted.append(victim)
         self._sessions[session.id] = session
         self._last_used[session.id] = self._clock()
         return evicted
