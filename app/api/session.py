@@ -21,6 +21,8 @@ from app.api.schemas import SessionIn
 from app.api.store import new_id
 from app.engine import Network, Step, Trainer, make_optimizer
 from app.engine.datasets import Dataset, load_csv, load_dataset
+from app.engine.datasets._base import SUGGESTED_OUTPUT
+from app.engine.losses import LOSSES
 from app.settings import Settings
 
 HISTORY_LIMIT = 10_000  # entries kept per session; the oldest go first
@@ -30,6 +32,26 @@ def _finite_or_none(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def check_targets(net: Network, data: Dataset) -> None:
+    """422 naming `loss` when the loss cannot fit the dataset's targets (e.g. BCE on sine)."""
+    if not net.loss_fn.needs_probabilities:
+        return
+    lo = min(float(data.Y_train.min()), float(data.Y_test.min()) if data.m_test else math.inf)
+    hi = max(float(data.Y_train.max()), float(data.Y_test.max()) if data.m_test else -math.inf)
+    if lo >= 0.0 and hi <= 1.0:
+        return
+    activation, loss = SUGGESTED_OUTPUT[data.task]
+    fitting = sorted(name for name, fn in LOSSES.items() if not fn.needs_probabilities)
+    raise ApiError(
+        422,
+        f"loss {net.loss} needs targets Y in [0, 1], but the dataset {data.name!r} is a "
+        f"{data.task} set with targets from {lo:.4g} to {hi:.4g}; use "
+        f"{' or '.join(fitting)}; the dataset's suggested pair is output activation "
+        f"{activation} with loss {loss}",
+        "loss",
+    )
 
 
 @dataclass(eq=False)
@@ -43,6 +65,8 @@ class Session:
     closed: bool = False
     window_start: int = 0
     on_close: set[Callable[[], None]] = field(default_factory=set)
+    # Open streams, told after any step or reset (on the event loop) with its source.
+    on_change: set[Callable[[object], None]] = field(default_factory=set)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -68,6 +92,7 @@ class Session:
             )
         check_network_size(body.layers, settings, data.m_train)
         net = Network(body.layers, body.activations, body.loss, body.init, body.seed)
+        check_targets(net, data)
         hyper = {
             k: v for k, v in body.optimizer.model_dump(exclude={"name"}).items() if v is not None
         }
@@ -77,6 +102,11 @@ class Session:
         config["dataset"] = {k: v for k, v in config["dataset"].items() if k != "csv"}
         config["optimizer"] = {"name": optimizer.name, **optimizer.hyper}
         return cls(new_id(), config, data, trainer, settings)
+
+    def changed(self, source: object = None) -> None:
+        """Tell every open stream (but `source`) that the shown step changed."""
+        for callback in list(self.on_change):
+            callback(source)
 
     # -- state ------------------------------------------------------------------------------
 

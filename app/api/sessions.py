@@ -86,7 +86,9 @@ async def step_session(session_id: str, body: StepIn, request: Request) -> Respo
     """Train `steps` iterations; answers the last step's cost and full trace."""
     session = find(request, session_id)
     async with session.lock:
-        return json_response(await run_in_threadpool(_step, session, body.steps))
+        answer = await run_in_threadpool(_step, session, body.steps)
+    session.changed()  # open streams send the new frame
+    return json_response(answer)
 
 
 @router.post("/{session_id}/reset", response_model=SessionCreated, responses=NOT_FOUND)
@@ -95,6 +97,7 @@ async def reset_session(session_id: str, request: Request) -> Response:
     session = find(request, session_id)
     async with session.lock:
         await run_in_threadpool(session.reset)
+    session.changed()
     return json_response(
         {
             "id": session.id,

@@ -100,6 +100,8 @@ class Stream:
         self._last_grid = -math.inf
         self._last_render = 0.0
         self._closing = False
+        self._refresher: asyncio.Task[None] | None = None
+        self._refresh_pending = False
         self.batcher: Batcher | None = getattr(ws.app.state, "batcher", None)
 
     # -- outgoing ---------------------------------------------------------------------------
@@ -132,6 +134,7 @@ class Stream:
             {
                 "type": "event",
                 "event": "closed",
+                "step": self.session.iteration,
                 "message": "the session was deleted or expired; create a new one",
             }
         )
@@ -294,9 +297,16 @@ class Stream:
                 "the run diverged; send reset (or lower the learning rate)", "session"
             )
         if steps == 1:
-            frame, grid = await self._locked(self._render, 1, self._has_grid)
+            try:
+                frame, grid = await self._locked(self._render, 1, self._has_grid)
+            except SessionClosedError:
+                raise
+            except Exception as exc:
+                self.failed(exc)
+                return
             self.post_encoded(frame, grid)
             self._after_steps()
+            self.session.changed(self)
         else:
             self._job = asyncio.create_task(self._multi_step(steps))
 
@@ -316,11 +326,13 @@ class Stream:
                 if size is not None:
                     size = _int(cmd, key, 1, self.settings.max_examples, 1)
                 changes.append(partial(setattr, trainer, "batch_size", size))
+                changes.append(partial(self.session.config.__setitem__, "batch_size", size))
             elif key == "l2":
                 l2 = _number(cmd, key)
                 if not 0 <= l2 <= 100:
                     raise CommandError(f"l2 must be a number in [0, 100]; got {l2!r}", key)
                 changes.append(partial(setattr, trainer, "l2", l2))
+                changes.append(partial(self.session.config.__setitem__, "l2", l2))
             else:
                 if key not in trainer.optimizer.hyper:
                     hyper = ", ".join(trainer.optimizer.hyper)
@@ -331,6 +343,8 @@ class Stream:
                 value = _number(cmd, key)
                 check_hyper(trainer.optimizer.name, key, value)  # validate before applying any
                 changes.append(partial(trainer.optimizer.set, key, value))
+                optimizer_config = self.session.config["optimizer"]
+                changes.append(partial(optimizer_config.__setitem__, key, value))
             applied[key] = cmd[key]
         if not changes:
             raise CommandError("set needs at least one of " + ", ".join(sorted(ACTIONS["set"])))
@@ -343,6 +357,8 @@ class Stream:
         frame = await self._locked(apply)
         self.event("set", values=applied)
         self.post_encoded(frame)
+        if frame is not None:
+            self.session.changed(self)  # the window is the session's
 
     async def _reset(self, cmd: dict[str, Any]) -> None:
         await self.stop_job()
@@ -354,6 +370,41 @@ class Stream:
         frame, grid = await self._locked(reset)
         self.event("reset")
         self.post_encoded(frame, grid)
+        self.session.changed(self)
+
+    # -- frames of changes made elsewhere (another stream, REST) ----------------------------
+
+    def changed(self, source: object) -> None:
+        """The session changed (on the event loop): send its new frame; the latest wins."""
+        if source is self or self._closing:
+            return
+        self._refresh_pending = True
+        if self._refresher is None or self._refresher.done():
+            self._refresher = asyncio.create_task(self._refresh())
+
+    async def _refresh(self) -> None:
+        loop = asyncio.get_running_loop()
+        grid_period = 1.0 / self.settings.grid_hz
+        while self._refresh_pending and not self._closing:
+            self._refresh_pending = False
+            wait = self._last_grid + grid_period - loop.time()
+            with_grid = self._has_grid and wait <= 0
+            try:
+                frame, grid = await self._locked(self._render, 0, with_grid)
+            except SessionClosedError:
+                return
+            if with_grid:
+                self._last_grid = loop.time()
+            self.post_encoded(frame, grid)
+            if self._has_grid and not with_grid and not self._refresh_pending:
+                await asyncio.sleep(wait)  # the grid follows at most grid_hz
+                self._refresh_pending = True
+
+    async def stop_refresh(self) -> None:
+        self._refresh_pending = False
+        if self._refresher is not None:
+            with contextlib.suppress(Exception):
+                await self._refresher
 
     # -- jobs -------------------------------------------------------------------------------
 
@@ -379,11 +430,22 @@ class Stream:
             return True
         return False
 
+    def failed(self, exc: Exception) -> None:
+        """A step failed: say why, then `paused`, so a client never waits for frames."""
+        self.playing = False
+        if isinstance(exc, CommandError | EngineError | ApiError):
+            self.error(exc.message, exc.field)
+        else:
+            self.error(f"training stopped: {type(exc).__name__}: {exc}")
+        self.event("paused")
+
     async def _play_loop(self) -> None:
         try:
             await self._play_ticks()
         except SessionClosedError:
             self.closing()
+        except Exception as exc:  # an engine failure must not end the task silently
+            self.failed(exc)
         finally:
             self.playing = False
 
@@ -398,6 +460,7 @@ class Stream:
             if with_grid:
                 self._last_grid = now
             self.post_encoded(frame, grid)
+            self.session.changed(self)
             if self._after_steps():
                 break
             period = 1.0 / self.fps
@@ -414,6 +477,8 @@ class Stream:
             await self._steps(total)
         except SessionClosedError:
             self.closing()
+        except Exception as exc:
+            self.failed(exc)
 
     async def _steps(self, total: int) -> None:
         done = 0
@@ -424,6 +489,7 @@ class Stream:
             frame, grid = await self._locked(self._render, 0, last and self._has_grid)
             self.event("progress", done=done, total=total)
             self.post_encoded(frame, grid)
+            self.session.changed(self)
             if self._after_steps():
                 break
 
@@ -464,6 +530,7 @@ async def stream(ws: WebSocket, session_id: str, encoding: str = "json") -> None
         return
     conn = Stream(ws, session, store, encoding == "binary")
     session.on_close.add(conn.closing)
+    session.on_change.add(conn.changed)
     sender = asyncio.create_task(conn.sender())
     try:
         await conn.hello()
@@ -491,12 +558,15 @@ async def stream(ws: WebSocket, session_id: str, encoding: str = "json") -> None
         pass
     finally:
         session.on_close.discard(conn.closing)
+        session.on_change.discard(conn.changed)
         sender.cancel()
         try:
             await conn.stop_job()
+            await conn.stop_refresh()
         except BaseException:  # the handler itself is being cancelled (server shutdown)
-            if conn._job is not None:
-                conn._job.cancel()
+            for task in (conn._job, conn._refresher):
+                if task is not None:
+                    task.cancel()
             raise
         finally:
             with contextlib.suppress(BaseException):
