@@ -92,19 +92,20 @@ class TraceIn(NetworkIn):
 
 
 class GradcheckIn(NetworkIn):
-    """The body of /api/trace (without learning_rate) plus epsilon."""
+    """The body of /api/trace plus epsilon and threshold (its learning_rate is ignored)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {k: v for k, v in MAZUR.items() if k != "learning_rate"} | {"epsilon": 1e-6}
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [MAZUR | {"epsilon": 1e-6}]})
 
     params: dict[str, Matrix] | None = Field(None, max_length=2 * (_S.max_layers - 1))
     X: Matrix
     Y: Matrix
+    learning_rate: float | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description="accepted so that a /api/trace body can be sent as it is, and ignored: "
+        "a gradient check makes no update",
+    )
     l2: float = Field(0.0, ge=0, le=100)
     epsilon: float = Field(1e-7, ge=1e-12, le=1e-2)
     threshold: float = Field(2e-7, gt=0, le=1, description="the course's 2e-7")

@@ -59,3 +59,17 @@ def test_gradcheck_limits(client: TestClient) -> None:
 
 def test_gradcheck_refuses_learning_rate(client: TestClient, mazur: dict[str, Any]) -> None:
     assert client.post("/api/gradcheck", json=mazur).status_code == 422
+
+
+def test_the_trace_body_is_accepted_and_its_learning_rate_ignored(
+    client: TestClient, mazur: dict[str, Any]
+) -> None:
+    """DESIGN: the body is /api/trace's plus epsilon; learning_rate changes nothing."""
+    with_rate = client.post("/api/gradcheck", json=mazur)
+    assert with_rate.status_code == 200, with_rate.text
+    del mazur["learning_rate"]
+    assert client.post("/api/gradcheck", json=mazur).json() == with_rate.json()
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["GradcheckIn"]
+    assert "ignored" in schema["properties"]["learning_rate"]["description"]
+    bad = client.post("/api/gradcheck", json={**mazur, "learning_rate": -1})
+    assert bad.json()["detail"][0]["loc"] == ["body", "learning_rate"]
