@@ -57,10 +57,6 @@ def test_gradcheck_limits(client: TestClient) -> None:
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "X"]
 
 
-def test_gradcheck_refuses_learning_rate(client: TestClient, mazur: dict[str, Any]) -> None:
-    assert client.post("/api/gradcheck", json=mazur).status_code == 422
-
-
 def test_the_trace_body_is_accepted_and_its_learning_rate_ignored(
     client: TestClient, mazur: dict[str, Any]
 ) -> None:
