@@ -11,11 +11,19 @@ function op(phase, kind, layer, label, reads, writes) {
 
 const t = (tensor, layer) => ({ tensor, layer });
 
+// The update op's label per optimizer (Course 2's rules; b is updated the same way).
+const UPDATE_LABEL = {
+  gd: "W := W - α dW, b := b - α db",
+  momentum: "v := β v + (1 - β) dW, W := W - α v (b likewise)",
+  adam: "v := β1 v + (1 - β1) dW, s := β2 s + (1 - β2) dW², W := W - α v̂/(√ŝ + ε) (b likewise)",
+};
+
 /**
  * The ops of one iteration of an L-layer network, in order.
- * activations: names per layer 1..L (optional; used in the activation labels).
+ * activations: names per layer 1..L (optional; used in the activation labels);
+ * optimizer: {name: "gd" | "momentum" | "adam"} (optional; the update op's rule).
  */
-export function operations(L, activations = []) {
+export function operations(L, activations = [], optimizer = null) {
   if (!Number.isInteger(L) || L < 1) throw new RangeError(`L must be an integer >= 1, got ${L}`);
   const g = (l) => activations[l - 1] ?? `g[${l}]`;
   const ops = [];
@@ -39,7 +47,7 @@ export function operations(L, activations = []) {
     }
   }
   const all = (name) => Array.from({ length: L }, (_, i) => t(name, i + 1));
-  ops.push(op("update", "update", null, "W := W - α dW, b := b - α db",
+  ops.push(op("update", "update", null, UPDATE_LABEL[optimizer?.name ?? "gd"] ?? UPDATE_LABEL.gd,
     [...all("dW"), ...all("db")], [...all("W"), ...all("b")]));
   return ops.map((o, index) => Object.freeze({ ...o, index }));
 }
@@ -54,9 +62,10 @@ const dim = (n, m) => `(${n}×${m})`;
 /**
  * The op's equation with live shapes, e.g.
  * `dW[2] (16×8) = 1/m · dZ[2] (16×500) · A[1]ᵀ (500×8)`.
- * layers: n[0..L]; m: examples in the batch; activations: names per layer 1..L.
+ * layers: n[0..L]; m: examples in the batch; activations: names per layer 1..L;
+ * optimizer: {name, beta, beta1, beta2, epsilon} (optional, gradient descent without).
  */
-export function equation(o, { layers, m, activations = [] }) {
+export function equation(o, { layers, m, activations = [], optimizer = null }) {
   const n = (l) => layers[l];
   const l = o.layer;
   const g = activations[l - 1] ?? `g[${l}]`;
@@ -77,8 +86,18 @@ export function equation(o, { layers, m, activations = [] }) {
       return `db[${l}] ${dim(n(l), 1)} = 1/m · Σ dZ[${l}] ${dim(n(l), m)}`;
     case "dA_prev":
       return `dA[${l - 1}] ${dim(n(l - 1), m)} = W[${l}]${T} ${dim(n(l - 1), n(l))} · dZ[${l}] ${dim(n(l), m)}`;
-    case "update":
-      return `W[l] := W[l] − α · dW[l],  b[l] := b[l] − α · db[l]  for l = 1..${layers.length - 1}`;
+    case "update": {
+      const all = `for l = 1..${layers.length - 1}`;
+      if (optimizer?.name === "momentum") {
+        return `v_dW[l] := β · v_dW[l] + (1 − β) · dW[l],  W[l] := W[l] − α · v_dW[l]  (b the same with v_db), β = ${optimizer.beta ?? 0.9}, ${all}`;
+      }
+      if (optimizer?.name === "adam") {
+        return `v_dW[l] := β₁ · v_dW[l] + (1 − β₁) · dW[l],  s_dW[l] := β₂ · s_dW[l] + (1 − β₂) · dW[l]²,  `
+          + `v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ),  W[l] := W[l] − α · v̂ / (√ŝ + ε)  (b the same with db), `
+          + `β₁ = ${optimizer.beta1 ?? 0.9}, β₂ = ${optimizer.beta2 ?? 0.999}, ε = ${optimizer.epsilon ?? 1e-8}, ${all}`;
+      }
+      return `W[l] := W[l] − α · dW[l],  b[l] := b[l] − α · db[l]  ${all}`;
+    }
     default:
       throw new RangeError(`unknown operation kind ${o.kind}`);
   }

@@ -68,3 +68,17 @@ test("weights shown as dW during backward and update, W otherwise", () => {
   assert.equal(weightTensor(ops.find((o) => o.kind === "dW")), "dW");
   assert.equal(weightTensor(ops.at(-1)), "dW");
 });
+
+test("the update op follows the optimizer", () => {
+  assert.equal(operations(2).at(-1).label, "W := W - α dW, b := b - α db");
+  assert.equal(operations(2, [], { name: "gd" }).at(-1).label, "W := W - α dW, b := b - α db");
+  assert.equal(operations(2, [], { name: "momentum" }).at(-1).label, "v := β v + (1 - β) dW, W := W - α v (b likewise)");
+  assert.match(operations(2, [], { name: "adam" }).at(-1).label, /s := β2 s \+ \(1 - β2\) dW², W := W - α v̂\/\(√ŝ \+ ε\)/);
+  const up = operations(3).at(-1);
+  assert.match(equation(up, { layers: [2, 4, 4, 1], m: 10 }), /^W\[l\] := W\[l\] − α · dW\[l\]/);
+  const mom = equation(up, { layers: [2, 4, 4, 1], m: 10, optimizer: { name: "momentum", beta: 0.9 } });
+  assert.match(mom, /v_dW\[l\] := β · v_dW\[l\] \+ \(1 − β\) · dW\[l\], {2}W\[l\] := W\[l\] − α · v_dW\[l\]/);
+  const adam = equation(up, { layers: [2, 4, 4, 1], m: 10, optimizer: { name: "adam", beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } });
+  assert.match(adam, /W\[l\] := W\[l\] − α · v̂ \/ \(√ŝ \+ ε\)/);
+  assert.match(adam, /ŝ = s \/ \(1 − β₂ᵗ\)/);
+});

@@ -28,7 +28,7 @@ test("layer shapes follow the course notation", () => {
 
 test("dW equation with live shapes (the issue's example)", () => {
   const toks = equationTokens({ kind: "dW", layer: 2 }, config, 500);
-  assert.equal(toText(toks), "dW[2] (8×16) = 1/m · dZ[2] (8×500) · A[1]^T (500×16)");
+  assert.equal(toText(toks), "dW[2] (8×16) = 1/m · dZ[2] (8×500) · A[1]ᵀ (500×16)");
   const html = toHTML(toks);
   assert.match(html, /dW<sup>\[2\]<\/sup><\/span> <span class="eq-shape">\(8×16\)/);
   assert.match(html, /A<sup>\[1\]T<\/sup>/);
@@ -42,7 +42,7 @@ test("every op's equation has matching inner dimensions", () => {
   assert.equal(toText(equationTokens({ kind: "linear", layer: 1 }, config, 40)),
     "Z[1] (16×40) = W[1] (16×2) · A[0] (2×40) + b[1] (16×1)");
   assert.equal(toText(equationTokens({ kind: "dA_prev", layer: 3 }, config, 40)),
-    "dA[2] (8×40) = W[3]^T (8×1) · dZ[3] (1×40)");
+    "dA[2] (8×40) = W[3]ᵀ (8×1) · dZ[3] (1×40)");
   assert.match(toText(equationTokens({ kind: "dA_L", layer: 3 }, config, 40)), /dA\[3\] \(1×40\) = ∂L\/∂A = −\(Y \/ A − \(1 − Y\) \/ \(1 − A\)\)/);
   assert.match(toText(equationTokens({ kind: "dZ", layer: 2 }, config, null)), /dZ\[2\] \(8×m\) = dA\[2\] \(8×m\) ∗ g′\( Z\[2\] \(8×m\) \) , g′ = 1\{Z > 0\}/);
   assert.match(toText(equationTokens({ kind: "db", layer: 1 }, config, 7)), /^db\[1\] \(16×1\) = 1\/m · Σᵢ dZ\[1\] \(16×7\)/);
@@ -212,4 +212,47 @@ test("finite range over nested lists skips NaN and null", async () => {
   const { finiteRange } = await import("../views/math.js");
   assert.deepEqual(finiteRange([[1, -2, NaN]], [[null, 5]]), [-2, 5]);
   assert.equal(finiteRange([[NaN]], []), null);
+});
+
+test("lesson products are bracketed for every loss and activation (no A − Y · g′ slip)", async () => {
+  const { asFactor } = await import("../views/math.js");
+  assert.equal(lessonContent("sigmoid", "mean_squared_error", 3).explicit[1], "dZ[3] = dA[3] ∗ g′(Z[3]) = (A − Y) · A(1 − A)");
+  assert.equal(lessonContent("tanh", "categorical_cross_entropy", 2).explicit[1], "dZ[2] = dA[2] ∗ g′(Z[2]) = (−Y / A) · (1 − A²)");
+  assert.equal(asFactor("A − Y"), "(A − Y)");
+  assert.equal(asFactor("(A) − (B)"), "((A) − (B))"); // two groups are not one
+  assert.equal(asFactor("−(Y / A − (1 − Y) / (1 − A))"), "−(Y / A − (1 − Y) / (1 − A))");
+  assert.equal(asFactor("A(1 − A)"), "A(1 − A)");
+  assert.equal(asFactor("1{Z > 0}"), "1{Z > 0}");
+  assert.equal(asFactor("1"), "1");
+  // Every pair: each side of the product is a symbol, a function term or one bracketed group.
+  for (const a of ["sigmoid", "softmax", "linear", "tanh", "relu", "leaky_relu"]) {
+    for (const loss of ["binary_cross_entropy", "categorical_cross_entropy", "mean_squared_error"]) {
+      const c = lessonContent(a, loss, 2);
+      const rhs = c.explicit[1].split(") = ").at(-1);
+      const sides = rhs.split(" · ");
+      assert.equal(sides.length, 2, `${a} + ${loss}: ${rhs}`);
+      for (const side of sides) assert.equal(asFactor(side), side, `${a} + ${loss}: ${side} needs brackets`);
+      if (!c.matched) assert.equal(c.shortcut, `dZ[2] = ${rhs}`);
+    }
+  }
+});
+
+test("the update op shows the optimizer's rule in the course's notation", async () => {
+  const { updateLines, opExplanation } = await import("../views/math.js");
+  const update = { phase: "update", kind: "update", layer: null };
+  const gd = toText(equationTokens(update, config));
+  assert.match(gd, /^W\[l\] := W\[l\] − α · dW\[l\]/);
+  const mom = toText(equationTokens(update, { ...config, optimizer: { name: "momentum", learning_rate: 0.1, beta: 0.9 } }));
+  assert.match(mom, /v_dW\[l\] := β · v_dW\[l\] \+ \(1 − β\) · dW\[l\] , W\[l\] := W\[l\] − α · v_dW\[l\]/);
+  assert.match(mom, /β = 0\.9/);
+  assert.doesNotMatch(mom, /− α · dW/);
+  const adam = toText(equationTokens(update, { ...config, optimizer: { name: "adam", learning_rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } }));
+  for (const part of ["s_dW[l] := β₂ · s_dW[l] + (1 − β₂) · dW[l] ²", "v̂ = v / (1 − β₁ᵗ)", "ŝ = s / (1 − β₂ᵗ)", "W[l] := W[l] − α · v̂ / (√ŝ + ε)", "β₂ = 0.999", "ε = 1e-8"]) {
+    assert.ok(adam.includes(part), `${part} missing in ${adam}`);
+  }
+  assert.equal(updateLines(null).length, 1);
+  assert.match(updateLines({ name: "momentum", beta: 0.8 }).join("\n"), /β = 0\.8.*\n.*W\[l\] := W\[l\] − α v_dW\[l\]/);
+  assert.match(updateLines({ name: "adam" }).at(-1), /v̂_dW\[l\] \/ \(√ŝ_dW\[l\] \+ ε\)/);
+  assert.match(opExplanation(update, { ...config, optimizer: { name: "adam" } }), /^Adam:/);
+  assert.match(opExplanation(update, config), /^Gradient descent:/);
 });

@@ -1,7 +1,7 @@
 // The lecture's building-blocks diagram as SVG: per layer a forward block and
 // under it a backward block, caches passed down, A flowing left to right and dA
 // flowing right to left, tensor shapes on every arrow; animated op by op.
-import { fmtNum, fmtShape, isMatched, layerShapes, lossName } from "./math.js";
+import { fmtNum, fmtShape, isMatched, layerShapes, lossName, updateLines } from "./math.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const G = { x0: 8, inW: 56, gap: 86, bw: 180, fy: 30, fh: 100, by: 226, bh: 126, outY: 374, upY: 420, upH: 30, costW: 140 };
@@ -64,7 +64,25 @@ export class BlocksView {
     this.legend = document.createElement("p");
     this.legend.className = "blocks-legend";
     this.legend.textContent = "Arrows carry full-batch shapes (rows × m examples). Glow = the operation now shown; a dot travels along the arrow it sends. Click or press Enter on a block to inspect its layer.";
-    root.append(this.titleEl, this.scroller, this.legend);
+    this.scrollHint = document.createElement("div");
+    this.scrollHint.className = "blocks-scroll-hint";
+    this.scrollHint.hidden = true;
+    this.hintText = document.createElement("span");
+    const jump = (label, name, toEnd) => {
+      const btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "blocks-jump";
+      btn.textContent = label;
+      btn.setAttribute("aria-label", name);
+      btn.addEventListener("click", () => { this.scroller.scrollLeft = toEnd ? this.scroller.scrollWidth : 0; });
+      return btn;
+    };
+    this.scrollHint.append(jump("◀ Input", "Scroll the diagram to the input", false), this.hintText, jump("Loss ▶", "Scroll the diagram to the Loss", true));
+    root.append(this.titleEl, this.scroller, this.scrollHint, this.legend);
+    // Deep networks: say that the diagram scrolls, and where the Loss (dA[L]'s start) is.
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(() => this.#hint()).observe(this.scroller);
+    }
     this.setConfig(ctx.config);
     // presenter mode changes the font size: refit the box texts when <html>/<body> classes change
     const refit = new MutationObserver(() => requestAnimationFrame(() => this.#fitText()));
@@ -80,9 +98,13 @@ export class BlocksView {
     s.replaceChildren();
     const costX = G.first + L * G.col;
     const width = costX + G.costW + G.x0;
-    const height = G.upY + G.upH + 12;
+    const upLines = updateLines(config.optimizer);
+    const upH = G.upH + 20 * (upLines.length - 1);
+    const height = G.upY + upH + 12;
     s.setAttribute("viewBox", `0 0 ${width} ${height}`);
-    s.style.minWidth = `${Math.round(width * 0.6)}px`; // below this, scroll inside the panel
+    // Below this width the panel scrolls sideways (a visible scrollbar) rather than
+    // shrinking the text under ~11 px: deep networks stay readable, the Loss reachable.
+    s.style.minWidth = `${Math.round(width * 0.82)}px`;
     s.style.maxWidth = `${Math.round(width * 1.3)}px`; // a small network does not blow up to poster size
     const defs = svg("defs", {}, s);
     const marker = svg("marker", { id: "bv-head", viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 13, markerHeight: 13, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, defs);
@@ -167,14 +189,21 @@ export class BlocksView {
     // update bar
     const up = svg("g", { class: "update-bar" }, s);
     const upX1 = costX + G.costW; // spans the blocks and the loss box, so one layer still fits the text
-    svg("rect", { x: G.first - 10, y: G.upY, width: upX1 - G.first + 10, height: G.upH, rx: 6, class: "box update" }, up);
-    mathText(up, (G.first - 10 + upX1) / 2, G.upY + 19, "update: W[l] := W[l] − α dW[l],  b[l] := b[l] − α db[l]  for every layer l", "box-line", "middle", upX1 - G.first - 10);
+    svg("rect", { x: G.first - 10, y: G.upY, width: upX1 - G.first + 10, height: upH, rx: 6, class: "box update" }, up);
+    upLines.forEach((line, i) => mathText(up, (G.first - 10 + upX1) / 2, G.upY + 19 + 20 * i, line, "box-line", "middle", upX1 - G.first - 16));
     this.updateBar = up;
     this.lastOpKey = null;
     this.dirty = true;
     this.fitted = null;
     this.#markSelected();
     this.update(this.frame ?? null, this.op ?? null);
+  }
+
+  #hint() {
+    const over = this.scroller.scrollWidth > this.scroller.clientWidth + 1;
+    this.scrollHint.hidden = !over;
+    const L = this.config.layers.length - 1;
+    if (over) this.hintText.textContent = `The diagram scrolls sideways (scrollbar, Shift + wheel or these buttons): ${L} layers, and the Loss on the right where dA[${L}] starts. It follows the current operation.`;
   }
 
   /** When the diagram scrolls sideways (many layers, narrow screen), keep the active block in view. */

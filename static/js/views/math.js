@@ -207,12 +207,12 @@ export function toHTML(tokens) {
   }).join(" ");
 }
 
-/** Render equation tokens as plain text: dW[2] (16×8) = 1/m · dZ[2] (16×500) · A[1]^T (500×8). */
+/** Render equation tokens as plain text: dW[2] (16×8) = 1/m · dZ[2] (16×500) · A[1]ᵀ (500×8). */
 export function toText(tokens) {
   return tokens.map((t) => {
     if (typeof t === "string") return t;
     const layer = t.layer === null || t.layer === undefined ? "" : `[${t.layer}]`;
-    return `${t.base}${layer}${t.transpose ? "^T" : ""}${t.shape ? ` ${fmtShape(t.shape)}` : ""}`;
+    return `${t.base}${layer}${t.transpose ? "ᵀ" : ""}${t.shape ? ` ${fmtShape(t.shape)}` : ""}`;
   }).join(" ");
 }
 
@@ -224,7 +224,19 @@ export function equationTokens(op, config, m = null) {
   if (!op) return [];
   const L = config.layers.length - 1;
   if (op.kind === "update") {
-    return [sym("W", "l"), ":=", sym("W", "l"), "− α ·", sym("dW", "l"), ",", sym("b", "l"), ":=", sym("b", "l"), "− α ·", sym("db", "l"), `for l = 1…${L}`];
+    const name = config.optimizer?.name ?? "gd";
+    const tail = `for l = 1…${L}`;
+    if (name === "momentum") {
+      return [sym("v_dW", "l"), ":= β ·", sym("v_dW", "l"), "+ (1 − β) ·", sym("dW", "l"), ",", sym("W", "l"), ":=", sym("W", "l"), "− α ·", sym("v_dW", "l"),
+        `(b the same with v_db), β = ${fmtNum(config.optimizer.beta ?? 0.9)}, ${tail}`];
+    }
+    if (name === "adam") {
+      const h = config.optimizer;
+      return [sym("v_dW", "l"), ":= β₁ ·", sym("v_dW", "l"), "+ (1 − β₁) ·", sym("dW", "l"), ",", sym("s_dW", "l"), ":= β₂ ·", sym("s_dW", "l"), "+ (1 − β₂) ·", sym("dW", "l"), "² ,",
+        "v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ) ,", sym("W", "l"), ":=", sym("W", "l"), "− α · v̂ / (√ŝ + ε)",
+        `(b the same with db), β₁ = ${fmtNum(h.beta1 ?? 0.9)}, β₂ = ${fmtNum(h.beta2 ?? 0.999)}, ε = ${h.epsilon ?? 1e-8}, t = update count, ${tail}`];
+    }
+    return [sym("W", "l"), ":=", sym("W", "l"), "− α ·", sym("dW", "l"), ",", sym("b", "l"), ":=", sym("b", "l"), "− α ·", sym("db", "l"), tail];
   }
   const l = op.layer;
   const s = layerShapes(config, l, m);
@@ -243,6 +255,34 @@ export function equationTokens(op, config, m = null) {
   }
 }
 
+const UPDATE_EXPLANATION = {
+  gd: "Gradient descent: every W and b moves against its gradient, by α times dW and db.",
+  momentum: "Gradient descent with momentum: each parameter keeps v, an exponentially weighted average of its gradients (β of the old v, 1 − β of the new dW), and moves by α times v, which damps the zig-zag.",
+  adam: "Adam: each parameter keeps v, an average of its gradients (β₁), and s, an average of their squares (β₂), both bias-corrected for the first steps; it moves by α v̂ / (√ŝ + ε), a step scaled per entry.",
+};
+
+/**
+ * The building-blocks view's update bar for an optimizer ({name, beta, beta1, beta2, ...}):
+ * one to three lines in the course's notation (Course 2), [l] marks a layer superscript.
+ */
+export function updateLines(optimizer = null) {
+  const name = optimizer?.name ?? "gd";
+  if (name === "momentum") {
+    return [
+      `momentum (β = ${fmtNum(optimizer.beta ?? 0.9)}): v_dW[l] := β v_dW[l] + (1 − β) dW[l],  v_db[l] := β v_db[l] + (1 − β) db[l]`,
+      "update: W[l] := W[l] − α v_dW[l],  b[l] := b[l] − α v_db[l]  for every layer l",
+    ];
+  }
+  if (name === "adam") {
+    return [
+      `Adam (β₁ = ${fmtNum(optimizer.beta1 ?? 0.9)}, β₂ = ${fmtNum(optimizer.beta2 ?? 0.999)}): v_dW[l] := β₁ v_dW[l] + (1 − β₁) dW[l],  s_dW[l] := β₂ s_dW[l] + (1 − β₂) dW[l]²`,
+      "bias-corrected at update t: v̂_dW[l] = v_dW[l] / (1 − β₁ᵗ),  ŝ_dW[l] = s_dW[l] / (1 − β₂ᵗ)",
+      "update: W[l] := W[l] − α v̂_dW[l] / (√ŝ_dW[l] + ε),  b[l] the same with db[l]  for every layer l",
+    ];
+  }
+  return ["update: W[l] := W[l] − α dW[l],  b[l] := b[l] − α db[l]  for every layer l"];
+}
+
 /** One sentence on what an op does, for the inspector's caption. */
 export function opExplanation(op, config) {
   if (!op) return "";
@@ -256,11 +296,36 @@ export function opExplanation(op, config) {
     dW: `dW[${l}] comes from dZ[${l}] and the cached A[${l - 1}], averaged over the m examples; kept for the update.`,
     db: `db[${l}] is dZ[${l}] averaged over the m examples; kept for the update.`,
     dA_prev: `The hand-off: dA[${l - 1}] goes down to layer ${l - 1}, which needs it to make its own dZ[${l - 1}].`,
-    update: "Gradient descent: every W and b moves against its gradient, by α times dW and db. The W and b shown are the ones this iteration used; the next iteration shows the updated ones.",
+    update: `${UPDATE_EXPLANATION[config.optimizer?.name] ?? UPDATE_EXPLANATION.gd} The W and b shown are the ones this iteration used; the next iteration shows the updated ones.`,
   }[op.kind] ?? "";
 }
 
 // ---- output-layer lesson ----
+
+/** True when `s` is one bracketed group from its first to its last character. */
+function oneGroup(s) {
+  if (!s.startsWith("(") || !s.endsWith(")")) return false;
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === "(") depth++;
+    else if (s[i] === ")") depth--;
+    if (depth === 0 && i < s.length - 1) return false;
+  }
+  return true;
+}
+
+/**
+ * An expression made safe as a factor of a product: brackets unless it is one symbol,
+ * a number, a function-style term like A(1 − A) or 1{Z > 0}, or already one bracketed
+ * group (a leading minus before it is fine: −(…) · x = −((…) · x)).
+ */
+export function asFactor(expr) {
+  const s = String(expr).trim();
+  if (/^[A-Za-z0-9.]+$/.test(s) || oneGroup(s)) return s;
+  if (s.startsWith("−") && oneGroup(s.slice(1))) return s;
+  if (/^[A-Za-z0-9]+(\(.*\)|\{.*\})$/.test(s) && oneGroup(s.slice(s.search(/[({]/)).replace(/^\{/, "(").replace(/\}$/, ")"))) return s;
+  return `(${s})`;
+}
 
 /**
  * What the lesson shows for an output activation and loss: the explicit path's
@@ -269,9 +334,10 @@ export function opExplanation(op, config) {
 export function lessonContent(activation, loss, L, catalog = null) {
   const matched = isMatched(activation, loss, catalog);
   const dA = lossGradient(loss), gp = derivative(activation);
+  const product = `${asFactor(dA)} · ${asFactor(gp)}`;
   const explicit = [
     `dA[${L}] = ∂L/∂A[${L}] = ${dA}`,
-    `dZ[${L}] = dA[${L}] ∗ g′(Z[${L}]) = ${dA} · ${gp}`,
+    `dZ[${L}] = dA[${L}] ∗ g′(Z[${L}]) = ${product}`,
   ];
   if (matched) {
     return {
@@ -280,7 +346,6 @@ export function lessonContent(activation, loss, L, catalog = null) {
       why: `For ${activation} + ${lossName(loss)} the factor g′(Z) cancels the denominator of ∂L/∂A: ${CANCELLATION[activation]}.`,
     };
   }
-  const product = loss === "mean_squared_error" ? `(A − Y) · ${gp}` : `${dA} · ${gp}`;
   return {
     matched, explicit,
     shortcut: `dZ[${L}] = ${product}`,
