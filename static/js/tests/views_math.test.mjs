@@ -28,7 +28,7 @@ test("layer shapes follow the course notation", () => {
 
 test("dW equation with live shapes (the issue's example)", () => {
   const toks = equationTokens({ kind: "dW", layer: 2 }, config, 500);
-  assert.equal(toText(toks), "dW[2] (8×16) = 1/m · dZ[2] (8×500) · A[1]ᵀ (500×16)");
+  assert.equal(toText(toks), "dW[2] (8×16) = 1/m · dZ[2] (8×500) · A[1]^T (500×16)");
   const html = toHTML(toks);
   assert.match(html, /dW<sup>\[2\]<\/sup><\/span> <span class="eq-shape">\(8×16\)/);
   assert.match(html, /A<sup>\[1\]T<\/sup>/);
@@ -42,7 +42,7 @@ test("every op's equation has matching inner dimensions", () => {
   assert.equal(toText(equationTokens({ kind: "linear", layer: 1 }, config, 40)),
     "Z[1] (16×40) = W[1] (16×2) · A[0] (2×40) + b[1] (16×1)");
   assert.equal(toText(equationTokens({ kind: "dA_prev", layer: 3 }, config, 40)),
-    "dA[2] (8×40) = W[3]ᵀ (8×1) · dZ[3] (1×40)");
+    "dA[2] (8×40) = W[3]^T (8×1) · dZ[3] (1×40)");
   assert.match(toText(equationTokens({ kind: "dA_L", layer: 3 }, config, 40)), /dA\[3\] \(1×40\) = ∂L\/∂A = −\(Y \/ A − \(1 − Y\) \/ \(1 − A\)\)/);
   assert.match(toText(equationTokens({ kind: "dZ", layer: 2 }, config, null)), /dZ\[2\] \(8×m\) = dA\[2\] \(8×m\) ∗ g′\( Z\[2\] \(8×m\) \) , g′ = 1\{Z > 0\}/);
   assert.match(toText(equationTokens({ kind: "db", layer: 1 }, config, 7)), /^db\[1\] \(16×1\) = 1\/m · Σᵢ dZ\[1\] \(16×7\)/);

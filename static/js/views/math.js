@@ -207,12 +207,12 @@ export function toHTML(tokens) {
   }).join(" ");
 }
 
-/** Render equation tokens as plain text: dW[2] (16×8) = 1/m · dZ[2] (16×500) · A[1]ᵀ (500×8). */
+/** Render equation tokens as plain text (an aria-label, so ^T rather than ᵀ, which screen readers spell out): dW[2] (16×8) = 1/m · dZ[2] (16×500) · A[1]^T (500×8). */
 export function toText(tokens) {
   return tokens.map((t) => {
     if (typeof t === "string") return t;
     const layer = t.layer === null || t.layer === undefined ? "" : `[${t.layer}]`;
-    return `${t.base}${layer}${t.transpose ? "ᵀ" : ""}${t.shape ? ` ${fmtShape(t.shape)}` : ""}`;
+    return `${t.base}${layer}${t.transpose ? "^T" : ""}${t.shape ? ` ${fmtShape(t.shape)}` : ""}`;
   }).join(" ");
 }
 
