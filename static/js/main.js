@@ -58,7 +58,7 @@ class App {
     this.gridVersion = 0;
     this.shownGrid = { key: "", grid: null };
     this.firstCost = undefined; // the run's cost at iteration 0, for the diverging check
-    this.divergenceShown = false;
+    this.divergenceShown = 0; // 0 none, 1 "diverging" said, 2 "diverged" said
     this.playback = new Playback();
     this.ops = [];
     this.views = [];
@@ -216,7 +216,7 @@ class App {
     this.grids.clear();
     this.shownGrid = { key: "", grid: null };
     this.firstCost = undefined;
-    this.divergenceShown = false;
+    this.divergenceShown = 0;
     this.playback.reset(this.ops.length);
     this.shown = { frame: undefined, op: undefined, scrub: "" };
     this.network.setConfig(config, hello.input_range);
@@ -253,11 +253,13 @@ class App {
     }
     if (frame.step === 0) {
       this.firstCost = frame.cost;
-      this.divergenceShown = false;
+      this.divergenceShown = 0;
     }
+    // Said once per run and level: "diverging" (a huge finite cost), then "diverged".
     const diverging = divergence(frame, this.firstCost);
-    if (diverging && !this.divergenceShown) {
-      this.divergenceShown = true;
+    const level = diverging ? (frame.diverged || !Number.isFinite(frame.cost) ? 2 : 1) : 0;
+    if (level > this.divergenceShown) {
+      this.divergenceShown = level;
       this.onDiverged(diverging);
     }
   }
@@ -278,7 +280,10 @@ class App {
         this.setPlaying(false);
         break;
       case "diverged":
-        this.onDiverged(ev.message);
+        if (this.divergenceShown < 2) {
+          this.divergenceShown = 2;
+          this.onDiverged(ev.message ? `The run diverged: ${ev.message}.` : null);
+        }
         break;
       case "progress":
         if (this.playback.pending?.mode === "fast") {

@@ -76,3 +76,15 @@ test("speed maps to a pace and a frame rate, clamped", () => {
   assert.equal(speedFps(5, 30), 30);
   assert.ok(speedFps(1) < speedFps(3));
 });
+
+test("a refused step cancels what was pending, so the next frame is shown as it comes", () => {
+  const pb = new Playback(20);
+  pb.requestStep(0, "fast");
+  pb.cancelPending();
+  assert.equal(pb.pending, null);
+  assert.equal(pb.onFrame({ step: 1 }, 0, 100), false); // no longer waited for
+  pb.requestStep(1, "first-op");
+  pb.cancelPending();
+  assert.equal(pb.onFrame({ step: 2 }, 0, 100), false);
+  assert.equal(pb.opIndex, -1);
+});
