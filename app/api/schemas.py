@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from app.engine import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS
 from app.engine.datasets import DATASETS, MAX_NOISE, MIN_N_SAMPLES
@@ -30,9 +31,26 @@ else:
     DatasetName = Literal[(*DATASETS, "csv")]
 
 Row = Annotated[list[float], Field(min_length=1, max_length=MAX_DIM)]
+
+
+def _equal_rows(rows: list[list[float]]) -> list[list[float]]:
+    """Ragged rows: say which row and the length expected (row 0's)."""
+    expected = len(rows[0])
+    for i, row in enumerate(rows):
+        if len(row) != expected:
+            raise PydanticCustomError(
+                "ragged_rows",
+                "row {row} has {got} numbers; expected {expected} like row 0 "
+                "(a matrix needs equal-length rows)",
+                {"row": i, "got": len(row), "expected": expected},
+            )
+    return rows
+
+
 Matrix = Annotated[
     list[Row],
     Field(min_length=1, max_length=MAX_DIM, description="rows of numbers, row-major"),
+    AfterValidator(_equal_rows),
 ]
 Units = Annotated[int, Field(ge=1, le=_S.max_units)]
 OutMatrix = list[list[float]]
