@@ -206,6 +206,9 @@ class App {
 
   onHello(hello) {
     if (hello.limits?.max_fps) this.maxFps = hello.limits.max_fps;
+    // A request sent before the connection dropped may never be answered: stop waiting.
+    this.endFast();
+    this.playback.cancelPending();
     if (this.configuredFor === hello.session) return; // a resumed stream: keep the timeline
     this.configuredFor = hello.session;
     const config = hello.config;
