@@ -34,6 +34,37 @@ def _finite_or_none(value: Any) -> Any:
     return value
 
 
+def check_session_size(body: SessionIn, data: Dataset, settings: Settings) -> None:
+    """422 naming dataset.n_samples, batch_size or layers, whichever a limit is about."""
+    m = data.m_train + data.m_test
+    if m > settings.max_examples:
+        raise ApiError(
+            422,
+            f"the dataset has {m} examples; the limit max_examples is {settings.max_examples}",
+            "dataset.n_samples" if body.dataset.name != "csv" else "dataset.csv",
+        )
+    if body.batch_size is not None and body.batch_size > settings.max_examples:
+        raise ApiError(
+            422,
+            f"batch_size is {body.batch_size}; the limit max_examples is {settings.max_examples}",
+            "batch_size",
+        )
+    widest = max(body.layers)
+    elements = widest * data.m_train
+    if elements > settings.max_tensor_elements:
+        layer = body.layers.index(widest)
+        raise ApiError(
+            422,
+            f"layers[{layer}] has {widest} units; over the dataset's {data.m_train} training "
+            f"examples that is {elements} elements, and the limit max_tensor_elements is "
+            f"{settings.max_tensor_elements}: use at most "
+            f"{settings.max_tensor_elements // data.m_train} units per layer or at most "
+            f"{settings.max_tensor_elements // widest} training examples (dataset.n_samples "
+            "x dataset.train_fraction)",
+            "layers",
+        )
+
+
 def check_targets(net: Network, data: Dataset) -> None:
     """422 naming `loss` when the loss cannot fit the dataset's targets (e.g. BCE on sine)."""
     if not net.loss_fn.needs_probabilities:
@@ -83,14 +114,7 @@ class Session:
             data = load_csv(d.csv, d.label_column, d.train_fraction, body.seed, d.task)
         else:
             data = load_dataset(d.name, d.n_samples, d.noise, d.train_fraction, body.seed)
-        m = data.m_train + data.m_test
-        if m > settings.max_examples:
-            raise ApiError(
-                422,
-                f"the dataset has {m} examples; the limit max_examples is {settings.max_examples}",
-                "dataset",
-            )
-        check_network_size(body.layers, settings, data.m_train)
+        check_session_size(body, data, settings)
         net = Network(body.layers, body.activations, body.loss, body.init, body.seed)
         check_targets(net, data)
         hyper = {

@@ -152,3 +152,24 @@ def test_the_closed_event_carries_step(client: TestClient, session_id: str) -> N
         receive_until(ws, "frame")
         client.delete(f"/api/sessions/{session_id}")
         assert receive_until(ws, "event", "closed")["step"] == 1
+
+
+def _create(client: TestClient, **changes: Any) -> Any:
+    return client.post("/api/sessions", json={**SESSION_BODY, **changes})
+
+
+def test_session_size_limits_name_the_field_they_are_about(client: TestClient) -> None:
+    wide = {"layers": [2, 1024, 1], "activations": ["tanh", "sigmoid"]}
+    r = _create(client, **wide, dataset={"name": "circle", "n_samples": 2000})
+    assert r.status_code == 422
+    err = r.json()["detail"][0]
+    assert err["loc"] == ["body", "layers"] and "max_tensor_elements" in err["msg"]
+    assert "at most 625 units" in err["msg"]  # 1e6 // 1600 training examples
+    with make_client(max_examples=1000) as small:
+        r = _create(small, dataset={"name": "circle", "n_samples": 2000})
+        assert r.status_code == 422
+        assert r.json()["detail"][0]["loc"] == ["body", "dataset", "n_samples"]
+        r = _create(small, batch_size=1800, dataset={"name": "circle", "n_samples": 500})
+        assert r.status_code == 422
+        assert r.json()["detail"][0]["loc"] == ["body", "batch_size"]
+        assert _create(small, batch_size=100).status_code == 201
