@@ -16,13 +16,15 @@ const CONFIG = { displayModeBar: false, responsive: true };
 const presenter = () => document.documentElement.classList.contains("presenter");
 const fontSize = () => (presenter() ? 15 : 11);
 // An empty chart (iteration 0) still starts its x axis at 0.
+// Room above the plot for the title at this font size (presenter mode's is larger).
+const topMargin = (size) => size + 13;
 const ITER_AXIS = { range: [0, 10], rangemode: "nonnegative", zeroline: false, automargin: true };
 
 function baseLayout(title, extra = {}) {
   const size = fontSize();
   return {
     title: { text: title, font: { size: size + 1 }, x: 0.02, y: 0.97 },
-    margin: { l: 44, r: 8, t: 22, b: 26 },
+    margin: { l: 44, r: 8, t: topMargin(size), b: 26 },
     font: { size, family: "system-ui, sans-serif" },
     paper_bgcolor: "#fff",
     plot_bgcolor: "#fff",
@@ -51,7 +53,11 @@ export class OutputView {
     // resize the containers without one.
     if (typeof ResizeObserver === "function" && this.Plotly) {
       this._resize = new ResizeObserver((entries) => {
-        for (const e of entries) if (e.target._fullLayout && !e.target.classList.contains("hidden-chart")) this.Plotly.Plots.resize(e.target);
+        for (const e of entries) {
+          if (!e.target._fullLayout || e.target.classList.contains("hidden-chart")) continue;
+          const resized = this.Plotly.Plots.resize(e.target);
+          if (e.target === els.boundary) Promise.resolve(resized).then(() => this._placeColorbar());
+        }
       });
       for (const el of [els.boundary, els.cost, els.norms]) if (el) this._resize.observe(el);
     }
@@ -95,7 +101,7 @@ export class OutputView {
       }
     }
     const draw = this.built ? P.react : P.newPlot;
-    draw(this.els.cost, cost, baseLayout("Cost J · accuracy (dotted)", {
+    draw(this.els.cost, cost, baseLayout("Cost J · accuracy ┄", {
       showlegend: false,
       xaxis: { ...ITER_AXIS },
       yaxis: { rangemode: "tozero", automargin: true, exponentformat: "power" },
@@ -103,15 +109,15 @@ export class OutputView {
         overlaying: "y", side: "right", range: [0, 1.02], showgrid: false, automargin: true,
         tickmode: "array", tickvals: [0, 0.5, 1], ticktext: ["0%", "50%", "100%"],
       },
-      margin: { l: 40, r: 30, t: 22, b: 24 },
+      margin: { l: 40, r: 30, t: topMargin(fontSize()), b: 24 },
     }), CONFIG);
-    draw(this.els.norms, norms, baseLayout("‖dW‖ solid · ‖dA‖ dotted (log)", {
+    draw(this.els.norms, norms, baseLayout("‖dW‖ · ‖dA‖ ┄ (log)", {
       showlegend: false,
       xaxis: { ...ITER_AXIS },
       // Ticks a whole number of decades apart (a single point's narrow autorange would
       // otherwise crowd 2s and 5s); wider steps when the norms span many decades.
       yaxis: { type: "log", automargin: true, exponentformat: "power", dtick: 1 },
-      margin: { l: 40, r: 8, t: 22, b: 24 },
+      margin: { l: 40, r: 8, t: topMargin(fontSize()), b: 24 },
     }), CONFIG);
     this._buildKey();
     this._buildBoundary(config, data, inputRange, draw);
@@ -149,6 +155,7 @@ export class OutputView {
       return;
     }
     const traces = [];
+    this._colorbarX = null;
     if (this.boundaryKind === "plane") {
       const probability = ["sigmoid", "softmax"].includes(config.activations.at(-1));
       traces.push({
@@ -180,13 +187,14 @@ export class OutputView {
         });
       }
       const [xr, yr] = inputRange ?? [undefined, undefined];
-      draw(this.els.boundary, traces, baseLayout("ŷ over the inputs · ● train ◆ test", {
+      const drawn = draw(this.els.boundary, traces, baseLayout("ŷ over the inputs · ● train ◆ test", {
         showlegend: false,
         // Equal scales on both axes, so that a circle in the data looks like a circle;
         // the square plot sits in the middle of its panel.
         xaxis: { range: xr, title: { text: "x1" }, automargin: true, constrain: "domain", constraintoward: "center" },
         yaxis: { range: yr, title: { text: "x2" }, automargin: true, scaleanchor: "x", scaleratio: 1, constrain: "domain" },
       }), CONFIG);
+      Promise.resolve(drawn).then(() => this._placeColorbar());
     } else {
       for (const [split, symbol] of [["train", "circle"], ["test", "circle-open"]]) {
         const X = data[`X_${split}`] ?? [[]];
@@ -207,6 +215,20 @@ export class OutputView {
         yaxis: { title: { text: "y" }, automargin: true, range: this._fitRange },
       }), CONFIG);
     }
+  }
+
+  /**
+   * The square input plane is centred in its panel (equal axis scales leave spare
+   * width); its colour bar sits right beside it rather than at the panel's edge.
+   */
+  _placeColorbar() {
+    const el = this.els.boundary;
+    const domain = el._fullLayout?.xaxis?.domain;
+    if (this.boundaryKind !== "plane" || !domain) return;
+    const x = Math.min(1, domain[1] + 0.02);
+    if (Math.abs((this._colorbarX ?? -1) - x) < 0.005) return;
+    this._colorbarX = x;
+    this.Plotly.restyle(el, { "colorbar.x": x, "colorbar.xanchor": "left" }, [0]);
   }
 
   /** Queue a frame's numbers. A frame with a smaller step than the last (reset) clears the charts. */
@@ -370,8 +392,9 @@ export class OutputView {
     if (!this.available || !this.built) return;
     for (const el of [this.els.boundary, this.els.cost, this.els.norms]) {
       if (el.classList.contains("hidden-chart")) continue;
-      this.Plotly.relayout(el, { "font.size": px, "title.font.size": px + 1 });
-      this.Plotly.Plots.resize(el);
+      this.Plotly.relayout(el, { "font.size": px, "title.font.size": px + 1, "margin.t": topMargin(px) });
+      const resized = this.Plotly.Plots.resize(el);
+      if (el === this.els.boundary) Promise.resolve(resized).then(() => this._placeColorbar());
     }
   }
 }
