@@ -11,7 +11,7 @@ from typing import Any
 from app.engine.activations import ACTIVATIONS, Array
 from app.engine.errors import EngineError
 from app.engine.losses import LOSSES
-from app.engine.network import LayerCache, backward_pass
+from app.engine.network import LayerCache, _check_activations, _check_loss, backward_pass
 from app.engine.validation import as_matrix, check_shape
 
 
@@ -36,6 +36,20 @@ def _loss(name: str) -> str:
     return name
 
 
+def _probabilities(AL: Array, Y: Array, loss: str) -> None:
+    """Cross-entropy takes probabilities: AL and Y in [0, 1] (no silent clipping)."""
+    if not LOSSES[loss].needs_probabilities:
+        return
+    for name, value in (("AL", AL), ("Y", Y)):
+        lo, hi = float(value.min()), float(value.max())
+        if lo < 0.0 or hi > 1.0:
+            raise EngineError(
+                f"{name} must be in [0, 1] for {loss} (probabilities); got values from "
+                f"{lo:.6g} to {hi:.6g}",
+                name,
+            )
+
+
 def linear_forward(A_prev: Any, W: Any, b: Any) -> Array:
     """Z = W A_prev + b: A_prev (n[l-1], m), W (n[l], n[l-1]), b (n[l], 1) -> Z (n[l], m)."""
     A_prev, W, b = _linear_args(A_prev, W, b)
@@ -53,7 +67,8 @@ def compute_cost(AL: Any, Y: Any, loss: str) -> float:
     """J = (1/m) sum of the per-example loss; AL and Y are (n[L], m)."""
     AL, Y = as_matrix(AL, "AL"), as_matrix(Y, "Y")
     check_shape(Y, AL.shape, "Y", "the shape of AL")
-    return LOSSES[_loss(loss)].cost(AL, Y)
+    _probabilities(AL, Y, _loss(loss))
+    return LOSSES[loss].cost(AL, Y)
 
 
 def linear_backward(dZ: Any, A_prev: Any, W: Any, b: Any) -> tuple[Array, Array, Array]:
@@ -109,12 +124,16 @@ def model_backward(
                 f"{field}.A_prev",
             )
         built.append(LayerCache(i + 1, name, A_prev, W, b, Z, ACTIVATIONS[name].forward(Z)))
+    # As a Network (and /api/trace) would: softmax only at the output, a fitting loss.
+    _check_activations(list(activations), len(built), built[-1].W.shape[0])
+    _check_loss(loss, activations[-1])
     AL = as_matrix(AL, "AL")
     check_shape(AL, built[-1].Z.shape, "AL", "the shape of the last cache's Z")
     built[-1].A = AL
     Y = as_matrix(Y, "Y")
     check_shape(Y, AL.shape, "Y", "the shape of AL")
-    grads = backward_pass(built, Y, _loss(loss))
+    _probabilities(AL, Y, loss)
+    grads = backward_pass(built, Y, loss)
     return [
         {"layer": g.layer, "dA": g.dA, "dZ": g.dZ, "dW": g.dW, "db": g.db, "dA_prev": g.dA_prev}
         for g in grads.layers

@@ -1,5 +1,7 @@
 """The course's building blocks: same numbers as the network's trace, on any caches."""
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -105,3 +107,49 @@ def test_errors_name_the_argument(call, field, text):
         call()
     assert err.value.field == field
     assert text in str(err.value)
+
+
+def _two_layer_caches(n_out: int = 2) -> list[dict[str, Any]]:
+    rng = np.random.default_rng(3)
+    Z1 = rng.standard_normal((2, 3))
+    return [
+        {"A_prev": rng.standard_normal((2, 3)), "W": np.eye(2), "b": np.zeros((2, 1)), "Z": Z1},
+        {
+            "A_prev": np.tanh(Z1),
+            "W": rng.standard_normal((n_out, 2)),
+            "b": np.zeros((n_out, 1)),
+            "Z": rng.standard_normal((n_out, 3)),
+        },
+    ]
+
+
+def test_model_backward_refuses_what_a_network_refuses():
+    """As /api/trace: softmax only in the output layer, and a loss that fits the output."""
+    AL = np.full((2, 3), 0.5)
+    Y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    with pytest.raises(EngineError) as err:
+        model_backward(AL, Y, "mean_squared_error", ["softmax", "sigmoid"], _two_layer_caches())
+    assert err.value.field == "activations[0]" and "only allowed in the output" in str(err.value)
+    with pytest.raises(EngineError) as err:
+        model_backward(AL, Y, "categorical_cross_entropy", ["tanh", "sigmoid"], _two_layer_caches())
+    assert err.value.field == "loss" and "sigmoid" in str(err.value)
+    for activations, loss in [
+        (["tanh", "softmax"], "categorical_cross_entropy"),
+        (["tanh", "sigmoid"], "binary_cross_entropy"),
+        (["tanh", "linear"], "mean_squared_error"),
+    ]:
+        assert len(model_backward(AL, Y, loss, activations, _two_layer_caches())) == 2
+
+
+@pytest.mark.parametrize("loss", ["binary_cross_entropy", "categorical_cross_entropy"])
+@pytest.mark.parametrize("bad", [1.5, -1.0])
+def test_compute_cost_refuses_al_outside_0_1_for_cross_entropy(loss: str, bad: float) -> None:
+    with pytest.raises(EngineError) as err:
+        compute_cost([[0.5, bad]], [[1.0, 0.0]], loss)
+    assert err.value.field == "AL" and "[0, 1]" in str(err.value) and f"{bad:g}" in str(err.value)
+    with pytest.raises(EngineError) as err:
+        compute_cost([[0.5, 0.5]], [[1.0, 2.0]], loss)
+    assert err.value.field == "Y"
+    # Mean squared error takes any numbers; the edges 0 and 1 are fine for cross-entropy.
+    assert compute_cost([[bad]], [[0.0]], "mean_squared_error") == pytest.approx(bad * bad / 2)
+    assert np.isfinite(compute_cost([[0.0, 1.0]], [[0.0, 1.0]], loss))
