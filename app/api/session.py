@@ -20,7 +20,7 @@ from app.api.frames import frame, grid, initial_step
 from app.api.schemas import SessionIn
 from app.api.store import new_id
 from app.engine import Network, Step, Trainer, make_optimizer
-from app.engine.datasets import Dataset, load_csv, load_dataset
+from app.engine.datasets import DATASETS, Dataset, load_csv, load_dataset
 from app.engine.datasets._base import SUGGESTED_OUTPUT
 from app.engine.losses import LOSSES
 from app.settings import Settings
@@ -63,6 +63,16 @@ def check_session_size(body: SessionIn, data: Dataset, settings: Settings) -> No
             "x dataset.train_fraction)",
             "layers",
         )
+
+
+def used_dataset(requested: dict[str, Any], data: Dataset) -> dict[str, Any]:
+    """The dataset config as used: the real example count; noise null where there is none."""
+    used = {k: v for k, v in requested.items() if k != "csv"}
+    used["n_samples"] = data.m_train + data.m_test  # iris/digits cap it, a CSV has its own
+    spec = DATASETS.get(requested["name"])
+    if spec is None or not spec.has_noise:
+        used["noise"] = None  # iris, digits and CSV files ignore it
+    return used
 
 
 def check_targets(net: Network, data: Dataset) -> None:
@@ -123,7 +133,7 @@ class Session:
         optimizer = make_optimizer(body.optimizer.name, **hyper)
         trainer = Trainer(net, data, optimizer, body.batch_size, body.l2, body.seed)
         config = body.model_dump()
-        config["dataset"] = {k: v for k, v in config["dataset"].items() if k != "csv"}
+        config["dataset"] = used_dataset(config["dataset"], data)
         config["optimizer"] = {"name": optimizer.name, **optimizer.hyper}
         return cls(new_id(), config, data, trainer, settings)
 

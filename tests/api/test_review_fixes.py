@@ -173,3 +173,23 @@ def test_session_size_limits_name_the_field_they_are_about(client: TestClient) -
         assert r.status_code == 422
         assert r.json()["detail"][0]["loc"] == ["body", "batch_size"]
         assert _create(small, batch_size=100).status_code == 201
+
+
+def test_config_shows_the_dataset_as_used(client: TestClient) -> None:
+    body = {
+        "layers": [4, 8, 3],
+        "activations": ["tanh", "softmax"],
+        "loss": "categorical_cross_entropy",
+        "dataset": {"name": "iris", "n_samples": 2000, "noise": 0.3},
+    }
+    r = client.post("/api/sessions", json=body)
+    assert r.status_code == 201, r.text
+    used = r.json()["config"]["dataset"]
+    summary = r.json()["dataset"]
+    assert used["n_samples"] == summary["m_train"] + summary["m_test"] == 150
+    assert used["noise"] is None
+    sid = r.json()["id"]
+    assert client.get(f"/api/sessions/{sid}").json()["config"]["dataset"] == used
+    circle = _create(client, dataset={"name": "circle", "n_samples": 300, "noise": 0.2})
+    assert circle.json()["config"]["dataset"]["n_samples"] == 300
+    assert circle.json()["config"]["dataset"]["noise"] == 0.2
