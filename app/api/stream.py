@@ -102,6 +102,7 @@ class Stream:
         self._closing = False
         self._refresher: asyncio.Task[None] | None = None
         self._refresh_pending = False
+        self._refresh_sleeping = False
         self.batcher: Batcher | None = getattr(ws.app.state, "batcher", None)
 
     # -- outgoing ---------------------------------------------------------------------------
@@ -397,14 +398,26 @@ class Stream:
                 self._last_grid = loop.time()
             self.post_encoded(frame, grid)
             if self._has_grid and not with_grid and not self._refresh_pending:
-                await asyncio.sleep(wait)  # the grid follows at most grid_hz
+                self._refresh_sleeping = True
+                try:
+                    await asyncio.sleep(wait)  # the grid follows at most grid_hz
+                finally:
+                    self._refresh_sleeping = False
                 self._refresh_pending = True
 
     async def stop_refresh(self) -> None:
         self._refresh_pending = False
         if self._refresher is not None:
-            with contextlib.suppress(Exception):
+            if self._refresh_sleeping:  # holds no lock: no need to wait for the grid
+                self._refresher.cancel()
+            try:
                 await self._refresher
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # the handler itself is being cancelled, not just the refresher
+            except Exception:  # a failed refresh has nothing left to tell
+                pass
 
     # -- jobs -------------------------------------------------------------------------------
 
