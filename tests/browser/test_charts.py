@@ -93,7 +93,7 @@ def test_points_have_a_contrasting_outline_and_axes_start_at_zero(page: Page, se
              .map((t) => [t.name, t.marker.line.color, t.marker.line.width])"""
     )
     assert markers == [["train data", "#fff", 1.4], ["test data", "#111", 1.4]]
-    assert page.evaluate("document.getElementById('chart-boundary').data[0].zsmooth") == "best"
+    assert page.evaluate("document.getElementById('chart-boundary').data[0].zsmooth") == "fast"
     fast_forward(page, 20)
     for chart in ("chart-cost", "chart-norms"):
         x0 = page.evaluate(f"document.getElementById('{chart}')._fullLayout.xaxis.range[0]")

@@ -18,7 +18,7 @@ const fontSize = () => (presenter() ? 15 : 11);
 // An empty chart (iteration 0) still starts its x axis at 0.
 // Room above the plot for the title at this font size (presenter mode's is larger).
 const topMargin = (size) => size + 13;
-const ITER_AXIS = { range: [0, 10], rangemode: "nonnegative", zeroline: false, automargin: true };
+const ITER_AXIS = { range: [0, 10], rangemode: "tozero", zeroline: false, automargin: true };
 
 function baseLayout(title, extra = {}) {
   const size = fontSize();
@@ -63,6 +63,11 @@ export class OutputView {
     }
   }
 
+  /** A chart layout of this session: a new session drops the old one's axis ranges. */
+  _layout(title, extra = {}) {
+    return baseLayout(title, { uirevision: this._rev, ...extra });
+  }
+
   get available() {
     return Boolean(this.Plotly);
   }
@@ -73,6 +78,7 @@ export class OutputView {
     this.config = config;
     this.L = config.layers.length - 1;
     this.lastStep = -1;
+    this._rev = (this._rev ?? 0) + 1;
     this._lines = false;
     this._xAuto = false;
     this._noAccuracy = false;
@@ -101,7 +107,7 @@ export class OutputView {
       }
     }
     const draw = this.built ? P.react : P.newPlot;
-    draw(this.els.cost, cost, baseLayout("Cost J · accuracy ┄", {
+    draw(this.els.cost, cost, this._layout("Cost J · accuracy ┄", {
       showlegend: false,
       xaxis: { ...ITER_AXIS },
       yaxis: { rangemode: "tozero", automargin: true, exponentformat: "power" },
@@ -111,7 +117,7 @@ export class OutputView {
       },
       margin: { l: 40, r: 30, t: topMargin(fontSize()), b: 24 },
     }), CONFIG);
-    draw(this.els.norms, norms, baseLayout("‖dW‖ · ‖dA‖ ┄ (log)", {
+    draw(this.els.norms, norms, this._layout("‖dW‖ · ‖dA‖ ┄ (log)", {
       showlegend: false,
       xaxis: { ...ITER_AXIS },
       // Ticks a whole number of decades apart (a single point's narrow autorange would
@@ -159,7 +165,7 @@ export class OutputView {
     if (this.boundaryKind === "plane") {
       const probability = ["sigmoid", "softmax"].includes(config.activations.at(-1));
       traces.push({
-        type: "heatmap", x: [], y: [], z: [[]], colorscale, showscale: true, zsmooth: "best",
+        type: "heatmap", x: [], y: [], z: [[]], colorscale, showscale: true, zsmooth: "fast",
         zmin: probability ? 0 : undefined, zmax: probability ? 1 : undefined, zmid: probability ? 0.5 : 0,
         colorbar: { thickness: 8, len: 0.9, title: { text: "ŷ", side: "right" } },
         hovertemplate: "x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>", name: "network output",
@@ -187,7 +193,7 @@ export class OutputView {
         });
       }
       const [xr, yr] = inputRange ?? [undefined, undefined];
-      const drawn = draw(this.els.boundary, traces, baseLayout("ŷ over the inputs · ● train ◆ test", {
+      const drawn = draw(this.els.boundary, traces, this._layout("ŷ over the inputs · ● train ◆ test", {
         showlegend: false,
         // Equal scales on both axes, so that a circle in the data looks like a circle;
         // the square plot sits in the middle of its panel.
@@ -210,7 +216,7 @@ export class OutputView {
       const yr = finiteRange(data.Y_train, data.Y_test) ?? [-1, 1];
       const pad = Math.max(0.25 * (yr[1] - yr[0]), 0.1);
       this._fitRange = [yr[0] - pad, yr[1] + pad];
-      draw(this.els.boundary, traces, baseLayout("Fit: network output over x", {
+      draw(this.els.boundary, traces, this._layout("Fit: network output over x", {
         xaxis: { title: { text: "x" }, automargin: true },
         yaxis: { title: { text: "y" }, automargin: true, range: this._fitRange },
       }), CONFIG);
