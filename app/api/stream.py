@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from app.api.batcher import Batcher
 from app.api.catalog import PROTOCOL
 from app.api.encoding import dumps, encode_binary
-from app.api.errors import ApiError
+from app.api.errors import ECHO_LIMIT, ApiError
 from app.api.session import Session
 from app.api.store import SessionStore
 from app.engine import EngineError
@@ -54,6 +54,7 @@ ACTIONS = {
 DEFAULT_FPS = 20
 PROGRESS_SECONDS = 0.05  # a multi-step command reports at most one frame per 50 ms
 CLOSED_CODE = 4404
+ERROR_LIMIT = 500  # characters of an error message (its echo of a value is at most ~200)
 SLOW_RENDER = 0.005  # a session whose ticks take longer than this gets its own thread hops
 
 
@@ -143,6 +144,11 @@ class Stream:
         self._wake.set()
 
     def error(self, message: str, field: str | None = None) -> None:
+        # A command may carry a huge value; its echo in the message is cut short.
+        if len(message) > ERROR_LIMIT:
+            message = message[:ERROR_LIMIT] + f"... ({len(message)} characters)"
+        if field is not None and len(field) > ECHO_LIMIT:
+            field = field[:ECHO_LIMIT] + "..."
         self.post({"type": "error", "message": message, "field": field})
 
     def event(self, name: str, **fields: Any) -> None:

@@ -193,3 +193,16 @@ def test_config_shows_the_dataset_as_used(client: TestClient) -> None:
     circle = _create(client, dataset={"name": "circle", "n_samples": 300, "noise": 0.2})
     assert circle.json()["config"]["dataset"]["n_samples"] == 300
     assert circle.json()["config"]["dataset"]["noise"] == 0.2
+
+
+def test_stream_errors_echo_little_of_a_huge_command(client: TestClient, session_id: str) -> None:
+    with open_stream(client, session_id) as ws:
+        receive_until(ws, "grid")
+        ws.send_json({"action": "play", "fps": "9" * 500_000})
+        error = receive_until(ws, "error")
+        assert error["field"] == "fps" and len(error["message"]) < 600
+        ws.send_json({"action": "x" * 500_000})
+        assert len(receive_until(ws, "error")["message"]) < 600
+        ws.send_json({"action": "pause", "k" * 500_000: 1})
+        error = receive_until(ws, "error")
+        assert len(error["message"]) < 600 and len(error["field"]) < 300
