@@ -27,7 +27,7 @@ def _trace(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from app.api.encoding import dumps, loads
-    from app.api.errors import ApiError
+    from app.api.errors import ApiError, find_not_finite
     from app.api.schemas import TraceIn
     from app.api.trace import trace
     from app.engine import EngineError
@@ -47,6 +47,8 @@ def _trace(args: argparse.Namespace) -> int:
                 print(f"backprop-viz trace: {where}: {err['msg']}", file=sys.stderr)
         elif isinstance(exc, EngineError):
             print(f"backprop-viz trace: {exc.field}: {exc.message}", file=sys.stderr)
+        elif (located := find_not_finite(text)) is not None:  # NaN, Infinity, 1e400
+            print(f"backprop-viz trace: {located['msg']}", file=sys.stderr)
         else:
             print(f"backprop-viz trace: {args.file} is not valid JSON: {exc}", file=sys.stderr)
         return 1

@@ -33,3 +33,11 @@ def test_trace_errors_name_the_field(tmp_path: Path) -> None:
     body.write_text("{")
     out = subprocess.run([BIN, "trace", str(body)], capture_output=True, timeout=60)
     assert out.returncode == 1 and b"not valid JSON" in out.stderr
+
+
+def test_trace_names_where_a_non_finite_number_sits(tmp_path: Path) -> None:
+    body = tmp_path / "nan.json"
+    body.write_text(json.dumps({**MAZUR_BODY, "X": [[0.05], [float("nan")]]}))  # writes NaN
+    out = subprocess.run([BIN, "trace", str(body)], capture_output=True, timeout=60)
+    assert out.returncode == 1
+    assert b"body.X[1][0]: NaN is not allowed; expected a finite number" in out.stderr
