@@ -59,6 +59,10 @@ def test_a_diverging_run_keeps_the_charts_drawable(watched: Any, server: Any, sh
     # The fit's y axis stays on the data (sine: within about ±1.5), not on 1e299.
     y_range = page.evaluate("document.getElementById('chart-boundary')._fullLayout.yaxis.range")
     assert -3 < y_range[0] < 0 < y_range[1] < 3
+    expect(page.locator("#chart-boundary .gtitle")).to_contain_text("off the chart")
+    # The cost grew by orders of magnitude: its axis went log, with a few ticks.
+    assert page.evaluate("document.getElementById('chart-cost')._fullLayout.yaxis.type") == "log"
+    assert 2 <= page.evaluate(TICK_LABELS, "chart-cost") <= 7
     # The data points are still drawn on it.
     assert page.locator("#chart-boundary .scatterlayer .point").count() > 100
     # The norms span ~300 decades: a handful of readable ticks, not a black block.

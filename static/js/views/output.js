@@ -84,6 +84,9 @@ export class OutputView {
     this._noAccuracy = false;
     this._normRange = null;
     this._dtick = 1;
+    this._costRange = null;
+    this._costLog = false;
+    this._costDtick = null;
     this._pending = { cost: [], norms: [] };
     this._pendingGrid = null;
     const P = this.Plotly;
@@ -162,6 +165,7 @@ export class OutputView {
     }
     const traces = [];
     this._colorbarX = null;
+    this._fitOff = false;
     if (this.boundaryKind === "plane") {
       const probability = ["sigmoid", "softmax"].includes(config.activations.at(-1));
       traces.push({
@@ -262,10 +266,12 @@ export class OutputView {
     this._pending.cost = this._pending.cost.filter((f) => f.step > last);
     this._pending.norms = this._pending.norms.filter((f) => f.step > last);
     this.lastStep = Math.max(this.lastStep, last);
+    const train = history.map((h) => num(h.train_cost ?? h.cost)), test = history.map((h) => num(h.test_cost));
+    this._noteCost([...train, ...test]);
     this.Plotly.restyle(this.els.cost, {
       x: [x, x, x, x],
       y: [
-        history.map((h) => num(h.train_cost ?? h.cost)), history.map((h) => num(h.test_cost)),
+        train, test,
         history.map((h) => num(h.train_accuracy)), history.map((h) => num(h.test_accuracy)),
       ],
       mode: "lines",
@@ -325,6 +331,26 @@ export class OutputView {
     for (const el of [this.els.cost, this.els.norms]) this.Plotly.relayout(el, { "xaxis.autorange": true });
   }
 
+  /**
+   * A cost that grows by orders of magnitude (a diverging run) switches the cost axis
+   * to log once, so its early values and its blow-up both stay readable.
+   */
+  _noteCost(ys) {
+    const r = finiteRange(ys.map((v) => (v > 0 ? v : null)));
+    if (!r) return;
+    this._costRange = this._costRange ? [Math.min(this._costRange[0], r[0]), Math.max(this._costRange[1], r[1])] : r;
+    if (!this._costLog && this._costRange[1] / this._costRange[0] > 1e4) {
+      this._costLog = true;
+      this.Plotly.relayout(this.els.cost, {
+        "yaxis.type": "log", "yaxis.dtick": logTickStep(...this._costRange, 5), "yaxis.exponentformat": "power",
+      });
+    } else if (this._costLog) {
+      const dtick = logTickStep(...this._costRange, 5);
+      if (dtick !== this._costDtick) this.Plotly.relayout(this.els.cost, { "yaxis.dtick": dtick });
+      this._costDtick = dtick;
+    }
+  }
+
   /** Widen the norm range seen so far; relayout the tick step when it changes. */
   _noteNorms(ys) {
     const r = finiteRange(ys);
@@ -349,10 +375,12 @@ export class OutputView {
       this.Plotly.relayout(this.els.cost, { "yaxis2.visible": false, "title.text": "Cost J (no accuracy: regression)" });
     }
     if (frames.some((f) => f.step > 0)) this._autoX();
+    const train = frames.map((f) => num(f.train_cost ?? f.cost)), test = frames.map((f) => num(f.test_cost));
+    this._noteCost([...train, ...test]);
     this.Plotly.extendTraces(this.els.cost, {
       x: [x, x, x, x],
       y: [
-        frames.map((f) => num(f.train_cost ?? f.cost)), frames.map((f) => num(f.test_cost)),
+        train, test,
         frames.map((f) => num(f.train_accuracy)), frames.map((f) => num(f.test_accuracy)),
       ],
     }, [0, 1, 2, 3], MAX_POINTS);
@@ -390,6 +418,13 @@ export class OutputView {
       const span = hi - lo;
       const y = grid.output.map((v) => clampValue(v, lo - span, hi + span));
       this.Plotly.restyle(this.els.boundary, { x: [grid.x], y: [y] }, [2]);
+      // Say so when the whole curve is outside the data's range (a diverged run).
+      const off = y.length > 0 && y.every((v) => v === null || v < lo || v > hi);
+      if (off !== Boolean(this._fitOff)) {
+        this._fitOff = off;
+        const title = off ? "Fit: network output over x · the curve is off the chart" : "Fit: network output over x";
+        this.Plotly.relayout(this.els.boundary, { "title.text": title });
+      }
     }
   }
 
