@@ -214,7 +214,7 @@ class App {
     const config = hello.config;
     const L = config.layers.length - 1;
     this.config = config;
-    this.ops = operations(L, config.activations);
+    this.ops = operations(L, config.activations, config.optimizer);
     this.timeline.clear();
     this.grids.clear();
     this.shownGrid = { key: "", grid: null };
@@ -504,8 +504,9 @@ class App {
       : "";
     $("phase").dataset.phase = op ? op.phase : "";
     $("equation").textContent = op && this.config && frame
-      ? equation(op, { layers: this.config.layers, m: frame.m ?? "m", activations: this.config.activations })
+      ? equation(op, { layers: this.config.layers, m: frame.m ?? "m", activations: this.config.activations, optimizer: this.config.optimizer })
       : "";
+    $("equation").title = $("equation").textContent;
     const t0 = performance.now();
     this.network.update(frame, op);
     timing.network.push(performance.now() - t0);
