@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -86,21 +87,103 @@ def _short(value: Any) -> Any:
 
 
 class _NotFinite:
-    """A number JSON may not carry here: NaN, Infinity, or a literal that overflows a float."""
+    """NaN, Infinity or -Infinity: the token JSON may not carry here."""
 
-    def __init__(self, token: str, overflow: bool) -> None:
+    def __init__(self, token: str) -> None:
         self.token = token
-        self.overflow = overflow
 
 
-def _parse_float(token: str) -> float | _NotFinite:
-    value = float(token)
-    return value if math.isfinite(value) else _NotFinite(token, True)
+_FLOAT_MAX = sys.float_info.max
+_NUMBERS = frozenset({int, float, bool})
+# Any JSON string (its contents may hold digits, quotes and brackets).
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+# A number literal that may overflow a float64: 300+ integer digits, or a 2+ digit exponent.
+_MAY_OVERFLOW = re.compile(
+    r"(?<![\d.eE+\-])-?(?:\d{300,}(?:\.\d+)?(?:[eE][+-]?\d+)?|\d+(?:\.\d+)?[eE]\+?\d{2,})"
+)
 
 
-def _parse_int(token: str) -> int | _NotFinite:
-    value = int(token)
-    return value if math.isfinite(float(value)) else _NotFinite(token, True)
+def _too_large(value: Any) -> bool:
+    """An int or float of the parsed JSON that is no finite float64 (compared exactly)."""
+    return value > _FLOAT_MAX or value < -_FLOAT_MAX
+
+
+def _overflows(token: str) -> bool:
+    if any(c in token for c in ".eE"):
+        return math.isinf(float(token))
+    digits = token.lstrip("-")
+    if len(digits) > 309:
+        return True  # 10**309 > float max; int() may also refuse this many digits
+    return _too_large(int(token))
+
+
+def _overflowing_token(text: str) -> str | None:
+    """The first number literal (outside strings) that overflows a float64."""
+    numbers = _STRING.sub('""', text)  # no digits of a string can match
+    for match in _MAY_OVERFLOW.finditer(numbers):
+        if _overflows(match.group()):
+            return match.group()
+    return None
+
+
+def _bad(node: Any) -> bool:
+    if isinstance(node, _NotFinite):
+        return True
+    return type(node) in _NUMBERS and _too_large(node)
+
+
+_CHUNK = 4096
+
+
+def _plain(values: list[Any]) -> bool:
+    """Only finite float64 numbers (checked at C speed: no Python call per item)."""
+    return (
+        set(map(type, values)) <= _NUMBERS
+        and max(values) <= _FLOAT_MAX
+        and min(values) >= -_FLOAT_MAX
+    )
+
+
+def _list_items(values: list[Any]) -> Any:
+    """(index, item) of a list, skipping chunks of plain finite numbers (matrix rows)."""
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        if not _plain(chunk):
+            yield from enumerate(chunk, start)
+
+
+def _first_bad(doc: Any) -> list[str | int] | None:
+    """The path of the first (in document order) NaN, Infinity or too large number."""
+    if _bad(doc):
+        return []
+    path: list[str | int] = []
+    stack: list[Any] = []  # iterators over (key, value) of the open containers
+
+    def children(node: Any) -> Any:
+        if isinstance(node, dict):
+            return iter(node.items())
+        if isinstance(node, list):
+            return _list_items(node)
+        return None
+
+    top = children(doc)
+    if top is None:
+        return None
+    stack.append(top)
+    while stack:
+        for key, value in stack[-1]:
+            if _bad(value):
+                return [*path, key]
+            inner = children(value)
+            if inner is not None:
+                path.append(key)
+                stack.append(inner)
+                break
+        else:
+            stack.pop()
+            if path:
+                path.pop()
+    return None
 
 
 def _path(parts: list[str | int]) -> str:
@@ -108,43 +191,39 @@ def _path(parts: list[str | int]) -> str:
 
 
 def find_not_finite(body: Any) -> dict[str, Any] | None:
-    """Where the first NaN/Infinity/overflowing number sits in a JSON text, as an error."""
-    if not isinstance(body, str | bytes | bytearray):
+    """Where the first NaN/Infinity/overflowing number sits in a JSON text, as an error.
+
+    The body is parsed once more with the stdlib's C parser (no per-number callbacks) and
+    the parsed value walked; paths are built only for the number found.
+    """
+    if isinstance(body, bytes | bytearray):
+        try:
+            body = bytes(body).decode()
+        except UnicodeDecodeError:
+            return None
+    if not isinstance(body, str):
         return None
     try:
-        doc = json.loads(
-            body,
-            parse_constant=lambda token: _NotFinite(token, False),
-            parse_float=_parse_float,
-            parse_int=_parse_int,
-        )
-    except (ValueError, RecursionError, OverflowError):
+        doc = json.loads(body, parse_constant=_NotFinite)
+    except (ValueError, RecursionError):
         return None  # not valid JSON for other reasons too: keep the parser's position
-    stack: list[tuple[Any, list[str | int]]] = [(doc, [])]
-    while stack:
-        node, parts = stack.pop()
-        if isinstance(node, _NotFinite):
-            what = (
-                f"{node.token} overflows a float64 to infinity"
-                if node.overflow
-                else f"{node.token} is not allowed"
-            )
-            return {
-                "type": "finite_number",
-                "loc": ["body", *parts],
-                "msg": f"body{_path(parts)}: {what}; expected a finite number",
-                "input": node.token[:ECHO_LIMIT],
-            }
-        items = (
-            node.items()
-            if isinstance(node, dict)
-            else enumerate(node)
-            if isinstance(node, list)
-            else ()
-        )
-        # Reversed so the first one in document order is found first.
-        stack.extend((value, [*parts, key]) for key, value in reversed(list(items)))
-    return None
+    parts = _first_bad(doc)
+    if parts is None:
+        return None
+    node: Any = doc
+    for part in parts:
+        node = node[part]
+    if isinstance(node, _NotFinite):
+        token, what = node.token, f"{node.token} is not allowed"
+    else:
+        token = _overflowing_token(body) or repr(node)
+        what = f"{token} overflows a float64 to infinity"
+    return {
+        "type": "finite_number",
+        "loc": ["body", *parts],
+        "msg": f"body{_path(parts)}: {what}; expected a finite number",
+        "input": token[:ECHO_LIMIT],
+    }
 
 
 def shorten(errors: Any) -> list[dict[str, Any]]:
