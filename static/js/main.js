@@ -273,10 +273,10 @@ class App {
         this.setPlaying(true);
         break;
       case "paused":
-        // Also sent after a failed step: a fast-forward waiting for frames ends here.
+        // Not a reason to stop waiting for a step's frame: Step, Next operation and
+        // Fast-forward send "pause" first, and its answer comes after they asked for the
+        // step. A failed step sends "error" before "paused", and that ends the wait.
         this.setPlaying(false);
-        this.endFast();
-        this.playback.cancelPending();
         break;
       case "reset":
         this.playback.reset();
@@ -467,7 +467,7 @@ class App {
     // While playing the pictures lag the frames by design (grids come at grid_hz); paused
     // or scrubbed, say when the picture is not the shown iteration's.
     const note = grid && grid.step !== frame.step && !this.playing
-      ? `Pictures from iteration ${grid.step} (the nearest kept at or before ${frame.step})`
+      ? `Pictures from iteration ${grid.step} (${grid.step < frame.step ? "the nearest kept before" : "none kept as early as"} ${frame.step})`
       : "";
     for (const id of ["network-grid-note", "output-grid-note"]) {
       const el = $(id);

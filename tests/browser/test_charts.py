@@ -182,3 +182,17 @@ def test_presenter_mode_keeps_the_charts_inside_the_output_panel(
     assert d0 > 0.05 or d1 < 0.95 or (d0 == 0 and d1 == 1)
     assert bar == pytest.approx(min(1, d1 + 0.02), abs=0.01)
     shot(page, "charts-presenter-1280")
+
+
+def test_cost_axis_goes_log_for_growth_not_for_a_converging_run(page: Page, server: Any) -> None:
+    """A run that converges from 0.69 to 5e-5 spans four decades too; only growth past the
+    first cost by 1e4 (a blow-up) switches the cost axis to log."""
+    open_page(page, server)
+    out = page.evaluate(
+        """() => { const o = window.backpropViz.output;
+            o._noteCost([0.69, 0.2, 1e-3, 5e-5]);
+            const converging = o._costLog;
+            o._noteCost([50, 1e5]);
+            return [converging, o._costLog]; }"""
+    )
+    assert out == [False, True]

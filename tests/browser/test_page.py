@@ -91,6 +91,35 @@ def test_step_makes_iteration_exactly_one(page: Page, server: Any, shot: Any) ->
     assert iteration(page) == 1
 
 
+def test_step_and_fast_forward_while_playing_pause_then_do_their_work(
+    page: Page, server: Any
+) -> None:
+    """They send pause first; its answer must not cancel the step they ask for next."""
+    open_page(page, server)
+    button(page, "Play").click()
+    wait_iteration(page, "n >= 3")
+    button(page, "Step").click()
+    expect(button(page, "Play")).to_be_visible()
+    # The step's ops animate (a phase shows), then it rests one iteration past the pause.
+    expect(page.locator("#phase")).to_have_text(re.compile("forward|cost|backward|update"))
+    page.wait_for_function("document.getElementById('phase').dataset.phase === 'update'")
+    stepped = iteration(page)
+    page.wait_for_timeout(800)
+    assert iteration(page) == stepped  # paused: nothing more trains
+    button(page, "Play").click()
+    wait_iteration(page, f"n >= {stepped + 3}")
+    page.locator("#train-n-count").fill("40")
+    before = iteration(page)
+    button(page, "Fast-forward").click()
+    # All 40 iterations, not cancelled by the pause's answer; then it rests.
+    wait_iteration(page, f"n >= {before + 40}")
+    expect(page.locator("#train-n")).to_be_enabled()
+    expect(button(page, "Play")).to_be_visible()
+    reached = iteration(page)
+    page.wait_for_timeout(800)
+    assert iteration(page) == reached
+
+
 def test_next_operation_walks_the_ops_in_order(page: Page, server: Any, shot: Any) -> None:
     open_page(page, server)
     seen = []

@@ -85,6 +85,7 @@ export class OutputView {
     this._normRange = null;
     this._dtick = 1;
     this._costRange = null;
+    this._costFirst = null;
     this._costLog = false;
     this._costDtick = null;
     this._pending = { cost: [], norms: [] };
@@ -338,11 +339,14 @@ export class OutputView {
   _noteCost(ys) {
     const r = finiteRange(ys.map((v) => (v > 0 ? v : null)));
     if (!r) return;
+    this._costFirst ??= ys.find((v) => v > 0 && Number.isFinite(v)) ?? null;
     this._costRange = this._costRange ? [Math.min(this._costRange[0], r[0]), Math.max(this._costRange[1], r[1])] : r;
-    if (!this._costLog && this._costRange[1] / this._costRange[0] > 1e4) {
+    // Growth past the first cost, not the whole span: a converging run also spans decades.
+    if (!this._costLog && this._costFirst && this._costRange[1] / this._costFirst > 1e4) {
       this._costLog = true;
+      this._costDtick = logTickStep(...this._costRange, 5);
       this.Plotly.relayout(this.els.cost, {
-        "yaxis.type": "log", "yaxis.dtick": logTickStep(...this._costRange, 5), "yaxis.exponentformat": "power",
+        "yaxis.type": "log", "yaxis.dtick": this._costDtick, "yaxis.exponentformat": "power",
       });
     } else if (this._costLog) {
       const dtick = logTickStep(...this._costRange, 5);
