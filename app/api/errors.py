@@ -102,10 +102,13 @@ _MAY_OVERFLOW = re.compile(
     r"(?<![\d.eE+\-])-?(?:\d{300,}(?:\.\d+)?(?:[eE][+-]?\d+)?|\d+(?:\.\d+)?[eE]\+?\d{2,})"
 )
 
+# An integer literal of more than 400 digits (digits within strings only get shorter).
+_LONG_INT = re.compile(r"(?<![\d.eE+\-])(-?\d{400})\d+(?![\d.eE])")
+
 
 def _too_large(value: Any) -> bool:
     """An int or float of the parsed JSON that is no finite float64 (compared exactly)."""
-    return value > _FLOAT_MAX or value < -_FLOAT_MAX
+    return bool(value > _FLOAT_MAX or value < -_FLOAT_MAX)
 
 
 def _overflows(token: str) -> bool:
@@ -205,8 +208,17 @@ def find_not_finite(body: Any) -> dict[str, Any] | None:
         return None
     try:
         doc = json.loads(body, parse_constant=_NotFinite)
-    except (ValueError, RecursionError):
-        return None  # not valid JSON for other reasons too: keep the parser's position
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            return None  # not valid JSON for other reasons too: keep the parser's position
+        # An integer over int()'s digit limit (4,300): keep its first 400 digits, still
+        # too large for a float64 (the whole literal is reported from the text).
+        try:
+            doc = json.loads(_LONG_INT.sub(r"\1", body), parse_constant=_NotFinite)
+        except (ValueError, RecursionError):
+            return None
+    except RecursionError:
+        return None
     parts = _first_bad(doc)
     if parts is None:
         return None
@@ -222,7 +234,7 @@ def find_not_finite(body: Any) -> dict[str, Any] | None:
         "type": "finite_number",
         "loc": ["body", *parts],
         "msg": f"body{_path(parts)}: {what}; expected a finite number",
-        "input": token[:ECHO_LIMIT],
+        "input": token,  # cut to ECHO_LIMIT by shorten()
     }
 
 

@@ -60,3 +60,20 @@ def test_an_integer_too_large_for_a_float_is_located(
     largest = str(int(1.7976931348623157e308))
     assert find_not_finite('{"x": [' + largest + "]}") is None
     assert find_not_finite('{"x": [' + largest[:-1] + "9]}") is not None
+
+
+def test_an_integer_over_the_digit_limit_is_located(
+    client: TestClient, mazur: dict[str, Any]
+) -> None:
+    digits = "7" * 5000  # int() refuses more than 4,300 digits
+    r = client.post("/api/trace", content=_raw(mazur, "learning_rate", digits), headers=JSON)
+    assert r.status_code == 422
+    err = r.json()["detail"][0]
+    assert err["type"] == "finite_number" and err["loc"] == ["body", "learning_rate"], err
+    assert err["input"] == '"' + "7" * 199 + "... (5002 characters)"
+    # Digits in a string (a key here) and in a float's fraction are left alone.
+    body = '{"' + "1" * 5000 + '": [0.' + "5" * 5000 + ", -" + "3" * 4500 + "]}"
+    found = find_not_finite(body)
+    assert found is not None and found["loc"][2] == 1, found["loc"]
+    assert found["loc"][1] == "1" * 5000 or found["loc"][1].startswith("1" * 200)
+    assert found["input"] == "-" + "3" * 4500
