@@ -22,6 +22,19 @@ from app.api.encoding import dumps
 from app.engine import EngineError
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+ECHO_LIMIT = 200  # characters of the offending input an error may echo
+MESSAGE_LIMIT = 500  # characters of a message of ours (it may quote e.g. a CSV header)
+
+
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """`text`, or its start and its length when it is longer than `limit` characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"... ({len(text)} characters)"
+
+
+def _clip_loc(loc: Any) -> list[Any]:
+    return [clip(part) if isinstance(part, str) else part for part in loc]
 
 
 class ApiError(Exception):
@@ -47,12 +60,12 @@ def field_loc(field: str | None, root: str = "body") -> list[str | int]:
     """ "params.W2" -> ["body", "params", "W2"]; "activations[1]" -> ["body", "activations", 1]."""
     loc: list[str | int] = [root]
     for name, index in _PART.findall(field or ""):
-        loc.append(int(index) if index else name)
+        loc.append(int(index) if index else clip(name))
     return loc
 
 
 def detail(message: str, field: str | None, kind: str = "value_error") -> list[dict[str, object]]:
-    return [{"loc": field_loc(field), "msg": message, "type": kind}]
+    return [{"loc": field_loc(field), "msg": clip(message, MESSAGE_LIMIT), "type": kind}]
 
 
 def json_error(status: int, content: object) -> Response:
@@ -68,10 +81,7 @@ async def _api_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     if exc.status == 422:
         return json_error(422, {"detail": detail(exc.message, exc.field, exc.kind)})
-    return json_error(exc.status, {"detail": exc.message})
-
-
-ECHO_LIMIT = 200  # characters of the offending input an error may echo
+    return json_error(exc.status, {"detail": clip(exc.message, MESSAGE_LIMIT)})
 
 
 def _short(value: Any) -> Any:
@@ -189,8 +199,9 @@ def _first_bad(doc: Any) -> list[str | int] | None:
     return None
 
 
-def _path(parts: list[str | int]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+def _path(parts: list[Any]) -> str:
+    """[X, 0, 1] -> ".X[0][1]" (a long key cut to 40 characters)."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{clip(str(p), 40)}" for p in parts)
 
 
 def find_not_finite(body: Any) -> dict[str, Any] | None:
@@ -229,7 +240,7 @@ def find_not_finite(body: Any) -> dict[str, Any] | None:
         token, what = node.token, f"{node.token} is not allowed"
     else:
         token = _overflowing_token(body) or repr(node)
-        what = f"{token} overflows a float64 to infinity"
+        what = f"{clip(token, 40)} overflows a float64 to infinity"
     return {
         "type": "finite_number",
         "loc": ["body", *parts],
@@ -239,12 +250,16 @@ def find_not_finite(body: Any) -> dict[str, Any] | None:
 
 
 def shorten(errors: Any) -> list[dict[str, Any]]:
-    """Pydantic's errors with `input` and `ctx` cut to ECHO_LIMIT characters."""
+    """Pydantic's errors with `loc` strings, `msg`, `input` and `ctx` cut to ECHO_LIMIT."""
     out = []
     for error in errors:
         item = {k: error[k] for k in ("type", "loc", "msg") if k in error}
         if item.get("type") == "ragged_rows":  # name the matrix, as the engine's messages do
             item["msg"] = f"{_path(list(item['loc'][1:]))[1:]}: {item['msg']}"
+        if "loc" in item:  # e.g. an unknown key of 100 KB
+            item["loc"] = _clip_loc(item["loc"])
+        if isinstance(item.get("msg"), str):
+            item["msg"] = clip(item["msg"])
         if "input" in error:
             item["input"] = _short(error["input"])
         if error.get("ctx"):

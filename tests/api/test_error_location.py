@@ -77,3 +77,28 @@ def test_an_integer_over_the_digit_limit_is_located(
     assert found is not None and found["loc"][2] == 1, found["loc"]
     assert found["loc"][1] == "1" * 5000 or found["loc"][1].startswith("1" * 200)
     assert found["input"] == "-" + "3" * 4500
+
+
+def test_long_keys_are_cut_in_loc_and_msg(client: TestClient, mazur: dict[str, Any]) -> None:
+    key = "k" * 100_000
+    r = client.post("/api/trace", json={**mazur, key: 1})  # extra_forbidden names the key
+    assert r.status_code == 422 and len(r.content) < 1000, len(r.content)
+    err = r.json()["detail"][0]
+    assert err["loc"] == ["body", "k" * 200 + "... (100000 characters)"], err["loc"]
+    r = client.post("/api/trace", content='{"' + key + '": NaN}', headers=JSON)
+    assert r.status_code == 422 and len(r.content) < 1000, len(r.content)
+    err = r.json()["detail"][0]
+    assert err["type"] == "finite_number" and err["loc"][1].startswith("k" * 200)
+    assert err["msg"].startswith("body." + "k" * 40 + "... (100000 characters): NaN is not")
+    # A message of ours quoting the client's text (a CSV header) is cut too.
+    header = ",".join(f"{i}_" + "c" * 2000 for i in range(50))
+    rows = "\n".join(",".join(["1"] * 50) for _ in range(30))
+    body = {
+        "layers": [2, 2, 1],
+        "activations": ["relu", "sigmoid"],
+        "loss": "binary_cross_entropy",
+        "dataset": {"name": "csv", "csv": header + "\n" + rows, "label_column": "nope"},
+    }
+    r = client.post("/api/sessions", json=body)
+    assert r.status_code == 422 and len(r.content) < 1000, len(r.content)
+    assert "nope" in r.json()["detail"][0]["msg"]
