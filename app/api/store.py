@@ -20,6 +20,10 @@ class Closable(Protocol):
 S = TypeVar("S", bound=Closable)
 
 
+# Eviction spares a session without an open stream used within this many seconds.
+GRACE_SECONDS = 60.0
+
+
 def new_id() -> str:
     """192 random bits, URL-safe."""
     return secrets.token_urlsafe(24)
@@ -47,12 +51,19 @@ class SessionStore(Generic[S]):
         """Store `session`; returns the sessions evicted to make room.
 
         The least recently used session without an open stream (a listener in `on_close`)
-        goes first; only when every session has one does the least recently used go.
+        that has been idle for GRACE_SECONDS goes first: a fresh one may be a page whose
+        stream is still connecting, or a notebook between two requests. When there is none,
+        the least recently used session goes, with or without a stream.
         """
         evicted = []
         while len(self._sessions) >= self.max_sessions:
+            cutoff = self._clock() - GRACE_SECONDS
             victim = next(
-                (s for s in self._sessions.values() if not getattr(s, "on_close", None)),
+                (
+                    s
+                    for s in self._sessions.values()
+                    if not getattr(s, "on_close", None) and self._last_used[s.id] < cutoff
+                ),
                 next(iter(self._sessions.values())),
             )
             del self._sessions[victim.id]

@@ -67,7 +67,9 @@ def test_a_failing_step_on_the_stream_sends_an_error_and_paused(
         assert receive_until(ws, "event", "paused")
 
 
-def test_eviction_spares_a_session_with_an_open_stream() -> None:
+def test_eviction_spares_a_session_with_an_open_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Sessions without a stream are spared while fresh (see test_store.py): not here.
+    monkeypatch.setattr("app.api.store.GRACE_SECONDS", 0.0)
     with make_client(max_sessions=3) as c:
         sid = c.post("/api/sessions", json=SESSION_BODY).json()["id"]
         with open_stream(c, sid) as ws:
