@@ -22,6 +22,8 @@ S = TypeVar("S", bound=Closable)
 
 # Eviction spares a session without an open stream used within this many seconds.
 GRACE_SECONDS = 60.0
+# A session with an open stream but no real use expires after this many idle periods.
+STREAM_IDLE_FACTOR = 4
 
 
 def new_id() -> str:
@@ -95,13 +97,18 @@ class SessionStore(Generic[S]):
         """Remove the sessions idle for longer than `idle_seconds`.
 
         A session with an open stream (a listener in `on_close`) is in use even while it is
-        paused, e.g. a student's tab during a lecture; only LRU eviction can end it.
+        paused, e.g. a student's tab during a lecture, but only for STREAM_IDLE_FACTOR times
+        `idle_seconds` after its last real use (a request, a command, a play tick): a
+        forgotten tab does not hold its session forever.
         """
-        cutoff = self._clock() - self.idle_seconds
+        now = self._clock()
+        cutoff = now - self.idle_seconds
+        stream_cutoff = now - STREAM_IDLE_FACTOR * self.idle_seconds
         idle = [
             self._sessions[k]
             for k, t in self._last_used.items()
-            if t < cutoff and not getattr(self._sessions[k], "on_close", None)
+            if t < stream_cutoff
+            or (t < cutoff and not getattr(self._sessions[k], "on_close", None))
         ]
         for session in idle:
             self.remove(session.id)

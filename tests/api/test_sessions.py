@@ -182,7 +182,7 @@ def test_an_open_stream_keeps_its_session_from_expiring() -> None:
     watched.on_close = {lambda: None}  # a connected stream's listener
     store.add(watched)
     store.add(plain)
-    now[0] = 1000
+    now[0] = 200  # idle for 200 s > 60 s, but less than 4 x 60 s
     assert store.sweep() == [plain] and not watched.closed
     watched.on_close = set()  # the stream disconnected
     assert store.sweep() == [watched] and watched.closed
@@ -195,7 +195,7 @@ def test_a_paused_stream_outlives_the_idle_timeout_in_the_app() -> None:
         sid = c.post("/api/sessions", json=SESSION_BODY).json()["id"]
         with c.websocket_connect(f"/api/sessions/{sid}/stream") as ws:
             assert ws.receive_json()["type"] == "hello"
-            time.sleep(0.6)
+            time.sleep(0.45)  # past 0.2 s idle, within 4 x 0.2 s
             ws.send_json({"action": "step"})
             while (msg := ws.receive_json()).get("step") != 1 or msg["type"] != "frame":
                 assert msg["type"] in ("frame", "grid", "event"), msg  # step 0, "stepping"

@@ -42,3 +42,18 @@ def test_stale_sessions_without_a_stream_go_before_streams_and_fresh_ones() -> N
     now[0] += 1
     evicted = store.add(_Fake("other"))
     assert [s.id for s in evicted] == ["watched"], evicted
+
+
+def test_an_open_stream_is_swept_after_four_idle_periods_without_real_use() -> None:
+    now = [0.0]
+    store = _store(now, 10, idle=60)
+    watched, plain = _Fake("watched", stream=True), _Fake("plain")
+    store.add(watched)
+    store.add(plain)
+    now[0] = 200
+    assert store.sweep() == [plain] and not watched.closed  # an open stream counts as use
+    store.touch(watched)  # a play tick or a command
+    now[0] = 200 + 4 * 60 - 1
+    assert store.sweep() == []
+    now[0] = 200 + 4 * 60 + 1  # a forgotten tab: the socket is open, nothing happens
+    assert store.sweep() == [watched] and watched.closed
