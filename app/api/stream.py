@@ -104,6 +104,7 @@ class Stream:
         self._refresher: asyncio.Task[None] | None = None
         self._refresh_pending = False
         self._refresh_sleeping = False
+        self._refresh_stopped = False  # the socket closed: no more refreshes
         self.batcher: Batcher | None = getattr(ws.app.state, "batcher", None)
 
     # -- outgoing ---------------------------------------------------------------------------
@@ -383,7 +384,7 @@ class Stream:
 
     def changed(self, source: object) -> None:
         """The session changed (on the event loop): send its new frame; the latest wins."""
-        if source is self or self._closing:
+        if source is self or self._closing or self._refresh_stopped:
             return
         self._refresh_pending = True
         if self._refresher is None or self._refresher.done():
@@ -392,7 +393,7 @@ class Stream:
     async def _refresh(self) -> None:
         loop = asyncio.get_running_loop()
         grid_period = 1.0 / self.settings.grid_hz
-        while self._refresh_pending and not self._closing:
+        while self._refresh_pending and not self._closing and not self._refresh_stopped:
             self._refresh_pending = False
             wait = self._last_grid + grid_period - loop.time()
             with_grid = self._has_grid and wait <= 0
@@ -403,15 +404,21 @@ class Stream:
             if with_grid:
                 self._last_grid = loop.time()
             self.post_encoded(frame, grid)
+            if self._refresh_stopped:
+                return
             if self._has_grid and not with_grid and not self._refresh_pending:
                 self._refresh_sleeping = True
                 try:
                     await asyncio.sleep(wait)  # the grid follows at most grid_hz
                 finally:
                     self._refresh_sleeping = False
+                if self._refresh_stopped:
+                    return
                 self._refresh_pending = True
 
     async def stop_refresh(self) -> None:
+        """No more refreshes (the socket closed); waits for a render in flight."""
+        self._refresh_stopped = True
         self._refresh_pending = False
         if self._refresher is not None:
             if self._refresh_sleeping:  # holds no lock: no need to wait for the grid
