@@ -108,6 +108,11 @@ class Session:
     on_close: set[Callable[[], None]] = field(default_factory=set)
     # Open streams, told after any step or reset (on the event loop) with its source.
     on_change: set[Callable[[object], None]] = field(default_factory=set)
+    # Bumped by every change a frame shows (a step, a reset, a live set).
+    version: int = 0
+    # Encoded frames and grids of (version, window_start), shared by the open streams.
+    _encoded: dict[tuple[str, bool], bytes | None] = field(default_factory=dict)
+    _encoded_of: tuple[int, int] = (-1, -1)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -217,6 +222,7 @@ class Session:
         """`steps` iterations (stopping at divergence); 409 if the run already diverged."""
         if self.trainer.diverged:
             raise ApiError(409, "the run diverged; reset it (or lower the learning rate)")
+        self.version += 1
         step = self.trainer.run(steps)
         history = self.trainer.history
         if len(history) > HISTORY_LIMIT:
@@ -256,7 +262,21 @@ class Session:
             )
 
     def reset(self) -> None:
+        self.version += 1
         self.trainer.reset()
+
+    def encoded(
+        self, kind: str, binary: bool, encode: Callable[[dict[str, Any] | None], bytes | None]
+    ) -> bytes | None:
+        """The frame or grid (`kind`) of now, encoded once for every stream that sends it."""
+        state = (self.version, self.window_start)
+        if state != self._encoded_of:
+            self._encoded.clear()
+            self._encoded_of = state
+        key = (kind, binary)
+        if key not in self._encoded:
+            self._encoded[key] = encode(self.frame() if kind == "frame" else self.grid())
+        return self._encoded[key]
 
     def trace(self) -> dict[str, Any]:
         """The shown step's full tensors (the whole batch), for the step and export routes."""

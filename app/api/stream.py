@@ -181,8 +181,10 @@ class Stream:
     def _render(self, steps: int, with_grid: bool) -> tuple[bytes | None, bytes | None]:
         if steps:
             self.session.run(steps)
-        frame = self.encode(self.session.frame())
-        return frame, self.encode(self.session.grid()) if with_grid else None
+        # Every stream of the session sends the same bytes: encoded once per change.
+        frame = self.session.encoded("frame", self.binary, self.encode)
+        grid = self.session.encoded("grid", self.binary, self.encode) if with_grid else None
+        return frame, grid
 
     def _run_for(self, remaining: int, seconds: float) -> int:
         """Train up to `remaining` steps for about `seconds`; the number done."""
@@ -258,6 +260,8 @@ class Stream:
         hello = await self._locked(build)
         self._control.append(hello)
         frame, grid = await self._locked(self._render, 0, self._has_grid)
+        if self._has_grid:
+            self._last_grid = asyncio.get_running_loop().time()
         self.post_encoded(frame, grid)
 
     async def handle(self, text: str) -> None:
@@ -360,7 +364,10 @@ class Stream:
         def apply() -> bytes | None:
             for change in changes:
                 change()
-            return self.encode(self.session.frame()) if "window_start" in applied else None
+            self.session.version += 1  # e.g. the learning rate a frame shows
+            if "window_start" not in applied:
+                return None
+            return self.session.encoded("frame", self.binary, self.encode)
 
         frame = await self._locked(apply)
         self.event("set", values=applied)

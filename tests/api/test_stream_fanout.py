@@ -54,3 +54,50 @@ def test_a_stopped_refresher_renders_no_more_than_its_frame_in_flight(
     took = asyncio.run(run())
     assert len(renders) == 1, renders  # no second render (with the grid) for a closed socket
     assert took < 0.3, took  # nor a wait for the grid's turn
+
+
+def test_a_step_is_rendered_once_for_every_stream_of_the_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from api_helpers import make_client
+    from test_stream import open_stream, receive_until
+
+    calls = {"frame": 0, "grid": 0}
+    frame, grid = Session.frame, Session.grid
+
+    def counted_frame(self: Session) -> dict[str, Any]:
+        calls["frame"] += 1
+        return frame(self)
+
+    def counted_grid(self: Session) -> dict[str, Any] | None:
+        calls["grid"] += 1
+        return grid(self)
+
+    monkeypatch.setattr(Session, "frame", counted_frame)
+    monkeypatch.setattr(Session, "grid", counted_grid)
+    with make_client() as c:
+        sid = c.post("/api/sessions", json=SESSION_BODY).json()["id"]
+        with open_stream(c, sid) as one, open_stream(c, sid) as two, open_stream(c, sid) as three:
+            for ws in (one, two, three):
+                receive_until(ws, "grid")
+            assert calls == {"frame": 1, "grid": 1}  # three hellos, one encoding
+            one.send_json({"action": "step"})
+            for ws in (one, two, three):
+                assert receive_until(ws, "frame")["step"] == 1
+            assert calls == {"frame": 2, "grid": 2}, calls
+            # The binary encoding is its own entry.
+            with open_stream(c, sid, "binary") as four:
+                four.receive_bytes()
+                four.receive_bytes()
+            assert calls["frame"] == 3
+
+
+def test_hello_sets_the_grid_clock() -> None:
+    session = _session()
+
+    async def run() -> float:
+        conn = _stream(session)
+        await conn.hello()
+        return conn._last_grid
+
+    assert asyncio.run(run()) > 0  # a refresh right after the hello sends no second grid
