@@ -106,8 +106,9 @@ class Session:
     closed: bool = False
     window_start: int = 0
     on_close: set[Callable[[], None]] = field(default_factory=set)
-    # Open streams, told after any step or reset (on the event loop) with its source.
-    on_change: set[Callable[[object], None]] = field(default_factory=set)
+    # Open streams, told after any step, reset or live set (on the event loop) with its
+    # source and the event its client should get too ({"event": "reset"}).
+    on_change: set[Callable[[object, dict[str, Any] | None], None]] = field(default_factory=set)
     # Bumped by every change a frame shows (a step, a reset, a live set).
     version: int = 0
     # Encoded frames and grids of (version, window_start), shared by the open streams.
@@ -142,10 +143,10 @@ class Session:
         config["optimizer"] = {"name": optimizer.name, **optimizer.hyper}
         return cls(new_id(), config, data, trainer, settings)
 
-    def changed(self, source: object = None) -> None:
-        """Tell every open stream (but `source`) that the shown step changed."""
+    def changed(self, source: object = None, event: dict[str, Any] | None = None) -> None:
+        """Tell every open stream (but `source`) that the shown step changed, and `event`."""
         for callback in list(self.on_change):
-            callback(source)
+            callback(source, event)
 
     # -- state ------------------------------------------------------------------------------
 

@@ -97,7 +97,7 @@ async def reset_session(session_id: str, request: Request) -> Response:
     session = find(request, session_id)
     async with session.lock:
         await run_in_threadpool(session.reset)
-    session.changed()
+    session.changed(event={"event": "reset"})
     return json_response(
         {
             "id": session.id,

@@ -372,8 +372,9 @@ class Stream:
         frame = await self._locked(apply)
         self.event("set", values=applied)
         self.post_encoded(frame)
-        if frame is not None:
-            self.session.changed(self)  # the window is the session's
+        shared = {k: v for k, v in applied.items() if k != "fps"}  # fps is this stream's
+        if shared:
+            self.session.changed(self, {"event": "set", "values": shared})
 
     async def _reset(self, cmd: dict[str, Any]) -> None:
         await self.stop_job()
@@ -385,14 +386,19 @@ class Stream:
         frame, grid = await self._locked(reset)
         self.event("reset")
         self.post_encoded(frame, grid)
-        self.session.changed(self)
+        self.session.changed(self, {"event": "reset"})
 
     # -- frames of changes made elsewhere (another stream, REST) ----------------------------
 
-    def changed(self, source: object) -> None:
-        """The session changed (on the event loop): send its new frame; the latest wins."""
+    def changed(self, source: object, event: dict[str, Any] | None = None) -> None:
+        """The session changed (on the event loop): send `event` (a reset, a live set) as
+        its source's client got it, then the new frame; the latest frame wins."""
         if source is self or self._closing or self._refresh_stopped:
             return
+        if event is not None:
+            self.event(event["event"], **{k: v for k, v in event.items() if k != "event"})
+            if event["event"] == "reset" and self.playing:
+                self.event("playing", fps=self.fps)  # this stream plays on from step 0
         self._refresh_pending = True
         if self._refresher is None or self._refresher.done():
             self._refresher = asyncio.create_task(self._refresh())

@@ -101,3 +101,52 @@ def test_hello_sets_the_grid_clock() -> None:
         return conn._last_grid
 
     assert asyncio.run(run()) > 0  # a refresh right after the hello sends no second grid
+
+
+def _events(ws: Any, until_step: int) -> list[dict[str, Any]]:
+    """The events up to the first frame of step `until_step` (at most 100 messages)."""
+    events = []
+    for _ in range(100):
+        m = ws.receive_json()
+        if m["type"] == "event":
+            events.append(m)
+        if m["type"] == "frame" and m["step"] == until_step:
+            return events
+    raise AssertionError(f"no frame of step {until_step} in 100 messages")
+
+
+def test_set_and_reset_made_elsewhere_reach_every_stream(client: Any, session_id: str) -> None:
+    from test_stream import open_stream, receive_until
+
+    with open_stream(client, session_id) as one, open_stream(client, session_id) as two:
+        receive_until(one, "grid")
+        receive_until(two, "grid")
+        one.send_json({"action": "set", "learning_rate": 0.05, "fps": 5, "l2": 0.5})
+        told = receive_until(two, "event", "set")
+        assert told["values"] == {"learning_rate": 0.05, "l2": 0.5}  # fps is one's own
+        assert receive_until(one, "event", "set")["values"]["fps"] == 5
+        one.send_json({"action": "set", "fps": 7})  # nothing for two
+        receive_until(one, "event", "set")
+        one.send_json({"action": "step"})
+        assert [e["event"] for e in _events(two, 1)] == []
+        assert client.post(f"/api/sessions/{session_id}/reset").status_code == 200
+        for ws in (one, two):
+            assert [e["event"] for e in _events(ws, 0)] == ["reset"]
+        two.send_json({"action": "step"})
+        _events(two, 1)
+        two.send_json({"action": "reset"})
+        assert [e["event"] for e in _events(one, 0)][-1:] == ["reset"]
+
+
+def test_a_playing_stream_told_of_a_reset_says_it_plays_on(client: Any, session_id: str) -> None:
+    from test_stream import open_stream, receive_until
+
+    with open_stream(client, session_id) as ws:
+        receive_until(ws, "grid")
+        ws.send_json({"action": "play", "fps": 30})
+        receive_until(ws, "event", "playing")
+        client.post(f"/api/sessions/{session_id}/reset")
+        receive_until(ws, "event", "reset")
+        assert receive_until(ws, "event")["event"] == "playing"  # the page shows Pause
+        ws.send_json({"action": "pause"})
+        receive_until(ws, "event", "paused")
