@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import time
 from collections import deque
@@ -33,6 +34,7 @@ from app.engine.optimizers import check_hyper
 from app.settings import Settings
 
 router = APIRouter(tags=["stream"])
+log = logging.getLogger(__name__)
 
 ACTIONS = {
     "play": {"fps"},
@@ -469,13 +471,21 @@ class Stream:
             return True
         return False
 
-    def failed(self, exc: Exception) -> None:
-        """A step failed: say why, then `paused`, so a client never waits for frames."""
+    def failed(self, exc: Exception, action: str = "step") -> None:
+        """A step failed: say why, then `paused`, so a client never waits for frames.
+
+        Our errors' messages are written for users; any other exception's text stays in
+        the server's log (it may show internals), the client hears which action failed.
+        """
         self.playing = False
         if isinstance(exc, CommandError | EngineError | ApiError):
             self.error(exc.message, exc.field)
         else:
-            self.error(f"training stopped: {type(exc).__name__}: {exc}")
+            log.error("session %s: %s failed", self.session.id, action, exc_info=exc)
+            self.error(
+                f"training stopped: the {action} failed on the server at step "
+                f"{self.session.iteration} (the server's log has the details)"
+            )
         self.event("paused")
 
     async def _play_loop(self) -> None:
@@ -484,7 +494,7 @@ class Stream:
         except SessionClosedError:
             self.closing()
         except Exception as exc:  # an engine failure must not end the task silently
-            self.failed(exc)
+            self.failed(exc, "play")
         finally:
             self.playing = False
 

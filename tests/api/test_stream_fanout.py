@@ -150,3 +150,32 @@ def test_a_playing_stream_told_of_a_reset_says_it_plays_on(client: Any, session_
         assert receive_until(ws, "event")["event"] == "playing"  # the page shows Pause
         ws.send_json({"action": "pause"})
         receive_until(ws, "event", "paused")
+
+
+@pytest.mark.parametrize(
+    ("command", "action"),
+    [({"action": "play", "fps": 30}, "play"), ({"action": "step"}, "step")],
+)
+def test_an_internal_failure_is_logged_not_echoed(
+    client: Any,
+    session_id: str,
+    command: dict[str, Any],
+    action: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from test_stream import open_stream, receive_until
+
+    def broken(*_: Any) -> None:
+        raise KeyError("/srv/app/secret internal detail")
+
+    session: Session = client.app.state.store.get(session_id)
+    monkeypatch.setattr(session.trainer, "run", broken)
+    with open_stream(client, session_id) as ws:
+        receive_until(ws, "grid")
+        ws.send_json(command)
+        error = receive_until(ws, "error")
+        assert "secret" not in error["message"] and "KeyError" not in error["message"]
+        assert error["message"].startswith(f"training stopped: the {action} failed"), error
+        receive_until(ws, "event", "paused")
+    assert "secret internal detail" in caplog.text  # the detail is in the server's log
