@@ -100,14 +100,18 @@ def test_store_evicts_the_least_recently_used_when_every_session_has_a_stream() 
     assert store.add(c) == [a]
 
 
-def _frames_to(ws: Any, step: int) -> list[int]:
-    steps = []
-    while not steps or steps[-1] != step:
+def _frames_to(ws: Any, step: int, limit: int = 200) -> list[int]:
+    """The steps of the frames received up to one of `step` (AssertionError after `limit`
+    messages without it, rather than waiting forever)."""
+    steps: list[int] = []
+    for _ in range(limit):
         m = ws.receive_json()
+        assert m.get("event") != "closed", m
         if m["type"] == "frame":
             steps.append(m["step"])
-        assert m.get("event") != "closed"
-    return steps
+            if m["step"] == step:
+                return steps
+    raise AssertionError(f"no frame of step {step} in {limit} messages; frames of {steps}")
 
 
 def test_rest_steps_and_other_streams_reach_every_open_stream(
@@ -124,7 +128,8 @@ def test_rest_steps_and_other_streams_reach_every_open_stream(
         assert _frames_to(two, 4)[-1] == 4  # sent on one, shown on two
         assert _frames_to(one, 4)[-1] == 4
         client.post(f"/api/sessions/{session_id}/reset")
-        assert _frames_to(one, 0) and _frames_to(two, 0)
+        assert _frames_to(one, 0)[-1] == 0
+        assert _frames_to(two, 0)[-1] == 0
         assert receive_until(two, "grid")["step"] == 0
 
 
@@ -208,3 +213,12 @@ def test_stream_errors_echo_little_of_a_huge_command(client: TestClient, session
         ws.send_json({"action": "pause", "k" * 500_000: 1})
         error = receive_until(ws, "error")
         assert len(error["message"]) < 600 and len(error["field"]) < 300
+
+
+def test_frames_to_gives_up_after_its_message_limit() -> None:
+    class _Endless:
+        def receive_json(self) -> dict[str, Any]:
+            return {"type": "frame", "step": 1}
+
+    with pytest.raises(AssertionError, match="no frame of step 2 in 200 messages"):
+        _frames_to(_Endless(), 2)
