@@ -63,6 +63,7 @@ def gradcheck(body: GradcheckIn, settings: Settings) -> dict[str, Any]:
     return {
         "difference": result.difference,
         "per_param": result.per_param,
+        "per_param_passed": {k: v < result.threshold for k, v in result.per_param.items()},
         "max_difference": result.max_difference,
         "threshold": result.threshold,
         "epsilon": result.epsilon,
@@ -74,5 +75,10 @@ def gradcheck(body: GradcheckIn, settings: Settings) -> dict[str, Any]:
 @router.post("/gradcheck", response_model=GradcheckOut, responses=TOO_LARGE)
 async def post_gradcheck(body: GradcheckIn, request: Request) -> Response:
     """||g - g_num|| / (||g|| + ||g_num||), g_num by centred differences: over all parameters
-    as one vector (the course's verdict) and per parameter tensor (to find a faulty layer)."""
+    as one vector (the course's verdict) and per parameter tensor (to find a faulty layer).
+
+    `passed` and `verdict` are over all parameters, as the course's `gradient_check_n`: a
+    small tensor (e.g. a db of a few numbers) weighs little in that vector, so a bug in it
+    can pass. Its own difference is in `per_param`, and `per_param_passed` says for each
+    tensor whether that difference is below `threshold`."""
     return json_response(await run_in_threadpool(gradcheck, body, settings_of(request)))

@@ -169,6 +169,10 @@ class GradcheckOut(BaseModel):
         description="the same per parameter tensor (a tensor with tiny gradients can show "
         "rounding near 1e-7 without a bug)"
     )
+    per_param_passed: dict[str, bool] = Field(
+        description="per parameter tensor: is its own difference below `threshold`? (a "
+        "faulty small tensor, e.g. db, barely moves the verdict over all parameters)"
+    )
     max_difference: float = Field(description="the largest per_param value")
     threshold: float
     epsilon: float

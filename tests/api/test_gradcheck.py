@@ -69,3 +69,16 @@ def test_the_trace_body_is_accepted_and_its_learning_rate_ignored(
     assert "ignored" in schema["properties"]["learning_rate"]["description"]
     bad = client.post("/api/gradcheck", json={**mazur, "learning_rate": -1})
     assert bad.json()["detail"][0]["loc"] == ["body", "learning_rate"]
+
+
+def test_per_param_passed_flags_each_tensor(client: TestClient, mazur: dict[str, Any]) -> None:
+    del mazur["learning_rate"]
+    out = client.post("/api/gradcheck", json=mazur).json()
+    per_param, flags = out["per_param"], out["per_param_passed"]
+    assert flags == {k: v < out["threshold"] for k, v in per_param.items()}
+    # A threshold between two tensors' differences: the verdict over all parameters can
+    # pass while a tensor's own difference does not (visible without reading numbers).
+    lo, hi = sorted(per_param.values())[1:3]
+    out = client.post("/api/gradcheck", json={**mazur, "threshold": (lo + hi) / 2}).json()
+    assert sorted(out["per_param_passed"].values()) == [False, False, True, True], out
+    assert out["per_param_passed"] == {k: v < (lo + hi) / 2 for k, v in per_param.items()}
