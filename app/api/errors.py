@@ -105,6 +105,7 @@ class _NotFinite:
 
 _FLOAT_MAX = sys.float_info.max
 _NUMBERS = frozenset({int, float, bool})
+_NOT_NUMBERS = frozenset({str, type(None)})
 # Any JSON string (its contents may hold digits, quotes and brackets).
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 # A number literal that may overflow a float64: 300+ integer digits, or a 2+ digit exponent.
@@ -149,12 +150,12 @@ _CHUNK = 4096
 
 
 def _plain(values: list[Any]) -> bool:
-    """Only finite float64 numbers (checked at C speed: no Python call per item)."""
-    return (
-        set(map(type, values)) <= _NUMBERS
-        and max(values) <= _FLOAT_MAX
-        and min(values) >= -_FLOAT_MAX
-    )
+    """Only finite float64 numbers, or only strings and nulls (checked at C speed: no
+    Python call per item)."""
+    types = set(map(type, values))
+    if types <= _NOT_NUMBERS:
+        return True
+    return types <= _NUMBERS and max(values) <= _FLOAT_MAX and min(values) >= -_FLOAT_MAX
 
 
 def _list_items(values: list[Any]) -> Any:

@@ -43,6 +43,8 @@ def test_the_first_bad_number_in_document_order_is_found() -> None:
     assert found is not None and found["loc"] == ["body", "x", 3]
     assert found["input"] == "-2e308"
     assert find_not_finite('{"x": [1, 2.5, -1.7976931348623157e308, "NaN"]}') is None
+    found = find_not_finite('{"s": ["a", null, "Infinity"], "t": [null, "b", Infinity]}')
+    assert found is not None and found["loc"] == ["body", "t", 2]
 
 
 def test_an_integer_too_large_for_a_float_is_located(
