@@ -107,6 +107,9 @@ class Stream:
         self._refresh_pending = False
         self._refresh_sleeping = False
         self._refresh_stopped = False  # the socket closed: no more refreshes
+        # Events of changes made elsewhere before `hello` is queued wait for it: the
+        # protocol's first message is always hello.
+        self._before_hello: list[dict[str, Any]] | None = []
         self.batcher: Batcher | None = getattr(ws.app.state, "batcher", None)
 
     # -- outgoing ---------------------------------------------------------------------------
@@ -261,6 +264,9 @@ class Stream:
 
         hello = await self._locked(build)
         self._control.append(hello)
+        waiting, self._before_hello = self._before_hello or [], None
+        for event in waiting:
+            self._tell(event)
         frame, grid = await self._locked(self._render, 0, self._has_grid)
         if self._has_grid:
             self._last_grid = asyncio.get_running_loop().time()
@@ -364,11 +370,11 @@ class Stream:
             raise CommandError("set needs at least one of " + ", ".join(sorted(ACTIONS["set"])))
 
         def apply() -> bytes | None:
+            self.session.version += 1  # first: even a change that fails halfway is new
             for change in changes:
                 change()
-            self.session.version += 1  # e.g. the learning rate a frame shows
             if "window_start" not in applied:
-                return None
+                return None  # the `set` event tells this client; its next frame shows it
             return self.session.encoded("frame", self.binary, self.encode)
 
         frame = await self._locked(apply)
@@ -398,12 +404,18 @@ class Stream:
         if source is self or self._closing or self._refresh_stopped:
             return
         if event is not None:
-            self.event(event["event"], **{k: v for k, v in event.items() if k != "event"})
-            if event["event"] == "reset" and self.playing:
-                self.event("playing", fps=self.fps)  # this stream plays on from step 0
+            if self._before_hello is not None:
+                self._before_hello.append(event)
+            else:
+                self._tell(event)
         self._refresh_pending = True
         if self._refresher is None or self._refresher.done():
             self._refresher = asyncio.create_task(self._refresh())
+
+    def _tell(self, event: dict[str, Any]) -> None:
+        self.event(event["event"], **{k: v for k, v in event.items() if k != "event"})
+        if event["event"] == "reset" and self.playing:
+            self.event("playing", fps=self.fps)  # this stream plays on from step 0
 
     async def _refresh(self) -> None:
         loop = asyncio.get_running_loop()

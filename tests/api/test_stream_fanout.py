@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from types import SimpleNamespace
 from typing import Any
@@ -179,3 +180,24 @@ def test_an_internal_failure_is_logged_not_echoed(
         assert error["message"].startswith(f"training stopped: the {action} failed"), error
         receive_until(ws, "event", "paused")
     assert "secret internal detail" in caplog.text  # the detail is in the server's log
+
+
+def test_hello_comes_first_when_another_stream_changes_the_session_meanwhile() -> None:
+    """The route listens for changes before hello; a reset made elsewhere while hello waits
+    for the session's lock is told after hello, never before it."""
+
+    async def main() -> list[str]:
+        s = Session.create(SessionIn.model_validate(SESSION_BODY), Settings())
+        ws = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace()))
+        conn = Stream(ws, s, SessionStore(10, idle_seconds=60), binary=False)  # type: ignore[arg-type]
+        s.on_change.add(conn.changed)
+        await s.lock.acquire()  # another stream's reset holds the lock
+        hello = asyncio.create_task(conn.hello())
+        await asyncio.sleep(0.01)
+        s.reset()
+        s.lock.release()
+        s.changed(object(), {"event": "reset"})
+        await hello
+        return [json.loads(m)["type"] + ":" + json.loads(m).get("event", "") for m in conn._control]
+
+    assert asyncio.run(main()) == ["hello:", "event:reset"]
