@@ -10,6 +10,7 @@ import json
 import math
 import re
 import sys
+from itertools import chain
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -158,11 +159,20 @@ def _plain(values: list[Any]) -> bool:
     return types <= _NUMBERS and max(values) <= _FLOAT_MAX and min(values) >= -_FLOAT_MAX
 
 
+def _skippable(chunk: list[Any]) -> bool:
+    """Plain values, or lists of plain values (a matrix's rows, e.g. [[0], [0], ...])."""
+    if _plain(chunk):
+        return True
+    if set(map(type, chunk)) == {list}:
+        return _plain(list(chain.from_iterable(chunk)))
+    return False
+
+
 def _list_items(values: list[Any]) -> Any:
     """(index, item) of a list, skipping chunks of plain finite numbers (matrix rows)."""
     for start in range(0, len(values), _CHUNK):
         chunk = values[start : start + _CHUNK]
-        if not _plain(chunk):
+        if not _skippable(chunk):
             yield from enumerate(chunk, start)
 
 

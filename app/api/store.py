@@ -54,20 +54,19 @@ class SessionStore(Generic[S]):
 
         The least recently used session without an open stream (a listener in `on_close`)
         that has been idle for GRACE_SECONDS goes first: a fresh one may be a page whose
-        stream is still connecting, or a notebook between two requests. When there is none,
-        the least recently used session goes, with or without a stream.
+        stream is still connecting, or a notebook between two requests. Then the least
+        recently used one without a stream, fresh or not: a burst of new sessions evicts
+        its own kind, not the open tabs of a classroom. Only when every session has an
+        open stream does the least recently used of all go.
         """
         evicted = []
         while len(self._sessions) >= self.max_sessions:
             cutoff = self._clock() - GRACE_SECONDS
-            victim = next(
-                (
-                    s
-                    for s in self._sessions.values()
-                    if not getattr(s, "on_close", None) and self._last_used[s.id] < cutoff
-                ),
-                next(iter(self._sessions.values())),
-            )
+            streamless = [s for s in self._sessions.values() if not getattr(s, "on_close", None)]
+            stale = (s for s in streamless if self._last_used[s.id] < cutoff)
+            victim = next(stale, streamless[0] if streamless else None)
+            if victim is None:
+                victim = next(iter(self._sessions.values()))
             del self._sessions[victim.id]
             self._forget(victim)
             evicted.append(victim)

@@ -17,19 +17,21 @@ def _store(now: list[float], size: int, idle: float = 1800) -> SessionStore[Any]
     return SessionStore(size, idle_seconds=idle, clock=lambda: now[0])
 
 
-def test_a_fresh_session_without_a_stream_is_not_the_first_victim() -> None:
+def test_a_burst_of_new_sessions_evicts_its_own_kind_not_open_streams() -> None:
     now = [0.0]
     store = _store(now, 2)
     watched, fresh = _Fake("watched", stream=True), _Fake("fresh")
     store.add(watched)
     now[0] = 100
-    store.add(fresh)  # e.g. a page whose stream is still connecting
-    now[0] = 101
-    assert store.add(_Fake("new")) == [watched]  # plain LRU: nobody stream-less is stale
-    assert store.get("fresh") is not None
+    store.add(fresh)
+    for i in range(5):  # e.g. a script creating sessions as fast as it can
+        now[0] += 0.1
+        evicted = store.add(_Fake(f"burst{i}"))
+        assert len(evicted) == 1 and evicted[0].id != "watched", evicted
+    assert store.get("watched") is watched and not watched.closed
 
 
-def test_stale_sessions_without_a_stream_go_before_streams_and_fresh_ones() -> None:
+def test_stale_sessions_without_a_stream_go_before_fresh_ones_and_streams() -> None:
     now = [0.0]
     store = _store(now, 3)
     stale, watched = _Fake("stale"), _Fake("watched", stream=True)
@@ -37,11 +39,22 @@ def test_stale_sessions_without_a_stream_go_before_streams_and_fresh_ones() -> N
     store.add(watched)
     now[0] = GRACE_SECONDS + 1
     store.add(_Fake("fresh"))
-    assert store.add(_Fake("new")) == [stale]
-    # Two pages creating sessions in turn no longer evict each other's new session.
     now[0] += 1
-    evicted = store.add(_Fake("other"))
-    assert [s.id for s in evicted] == ["watched"], evicted
+    store.touch(stale)  # used again: no longer stale, but still without a stream
+    now[0] += 1
+    assert [s.id for s in store.add(_Fake("new"))] == ["fresh"]  # least recently used
+    now[0] += GRACE_SECONDS + 1  # now every stream-less one is stale: the LRU goes
+    assert [s.id for s in store.add(_Fake("other"))] == ["stale"]
+
+
+def test_only_when_every_session_has_a_stream_does_one_with_a_stream_go() -> None:
+    now = [0.0]
+    store = _store(now, 2)
+    a, b = _Fake("a", stream=True), _Fake("b", stream=True)
+    store.add(a)
+    now[0] = 1
+    store.add(b)
+    assert store.add(_Fake("c")) == [a]
 
 
 def test_an_open_stream_is_swept_after_four_idle_periods_without_real_use() -> None:
