@@ -42,13 +42,7 @@ DEFAULT_NET = {
     "dataset": {"name": "circle", "n_samples": 400, "noise": 0.1},
     "optimizer": {"name": "gd", "learning_rate": 0.1},
 }
-CLASSROOM_NET = {
-    "layers": [2, 8, 8, 1],
-    "activations": ["tanh", "tanh", "sigmoid"],
-    "loss": "binary_cross_entropy",
-    "dataset": {"name": "circle", "n_samples": 400, "noise": 0.1},
-    "optimizer": {"name": "gd", "learning_rate": 0.1},
-}
+CLASSROOM_NET = {**DEFAULT_NET, "layers": [2, 8, 8, 1], "activations": ["tanh", "tanh", "sigmoid"]}
 
 
 def _median_us(fn: object, n: int) -> float:

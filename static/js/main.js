@@ -64,7 +64,7 @@ class App {
     this.views = [];
     this.playing = false;
     this.maxFps = catalog.limits?.max_fps ?? 60;
-    this.shown = { frame: undefined, op: undefined, scrub: "" };
+    this.shown = { frame: undefined, op: undefined, playing: undefined, scrub: "" };
     this.configuredFor = null;
     this.session = new Session({
       onMessage: (msg) => this.onMessage(msg),
@@ -221,7 +221,7 @@ class App {
     this.firstCost = undefined;
     this.divergenceShown = 0;
     this.playback.reset(this.ops.length);
-    this.shown = { frame: undefined, op: undefined, scrub: "" };
+    this.shown = { frame: undefined, op: undefined, playing: undefined, scrub: "" };
     this.network.setConfig(config, hello.input_range);
     this.output.rememberData(hello.data, hello.input_range);
     this.output.setConfig(config, hello.data, hello.input_range);
@@ -324,7 +324,6 @@ class App {
   }
 
   setPlaying(playing) {
-    if (playing !== this.playing) this.shown.op = undefined; // the status line says "Training…" or not
     this.playing = playing;
     this.controls.setPlaying(playing);
   }
@@ -435,9 +434,11 @@ class App {
     this.playback.tick(now);
     const frame = this.timeline.current();
     const op = this.playback.current(this.ops);
-    if (frame !== this.shown.frame || op !== this.shown.op) {
+    // The status line also depends on whether the run plays ("Training…" or not).
+    if (frame !== this.shown.frame || op !== this.shown.op || this.playing !== this.shown.playing) {
       this.shown.frame = frame;
       this.shown.op = op;
+      this.shown.playing = this.playing;
       this.render(frame, op);
     }
     const t2 = performance.now();

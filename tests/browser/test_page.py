@@ -181,8 +181,10 @@ def test_play_advances_pause_stops_and_frames_are_smooth(
     )
     shot(page, "04-playing")
     assert p95 < 250  # target 33 ms; a sanity bound that a frozen page fails
+    expect(page.locator("#operation")).to_contain_text("Training…")
     button(page, "Pause").click()
     expect(button(page, "Play")).to_be_visible()
+    expect(page.locator("#operation")).not_to_contain_text("Training…")  # says it paused
     page.wait_for_timeout(500)
     stopped = iteration(page)
     page.wait_for_timeout(1200)
